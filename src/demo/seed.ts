@@ -1,0 +1,47 @@
+import { eq } from 'drizzle-orm';
+import type { Orm } from '../db/client.ts';
+import { orgs, users } from '../db/schema.ts';
+import { systemActor } from '../modules/audit/service.ts';
+import { verifyPassword } from '../modules/auth/password.ts';
+import type { Role } from '../modules/auth/permissions.ts';
+import { findOrCreateOrg } from '../modules/orgs/service.ts';
+import { usersRepository } from '../modules/users/repository.ts';
+import { usersService } from '../modules/users/service.ts';
+
+export const DEMO_PASSWORD = 'AssetPay@2026';
+export const DEMO_ORG = { code: 'zhengxin', name: '重庆永川政鑫资产经营有限公司（政鑫公司）' };
+
+export const DEMO_USERS: { username: string; displayName: string; roles: Role[] }[] = [
+  { username: 'admin', displayName: '系统管理员', roles: ['admin'] },
+  { username: 'zichan', displayName: '张资产', roles: ['asset_manager'] },
+  { username: 'caiwu', displayName: '李财务', roles: ['finance'] },
+  { username: 'shenpi', displayName: '王审批', roles: ['approver'] },
+  { username: 'shenji', displayName: '赵审计', roles: ['auditor'] },
+];
+
+/** Seeds the demo organisation and its logins; running it again changes nothing. */
+export async function seedDemo(db: Orm): Promise<{ orgId: string; created: string[] }> {
+  const org = await findOrCreateOrg(db, systemActor, DEMO_ORG);
+  const created: string[] = [];
+  for (const user of DEMO_USERS) {
+    if (await usersRepository.findByUsername(db, user.username)) continue;
+    await usersService.create(db, systemActor, org.id, { ...user, password: DEMO_PASSWORD });
+    created.push(user.username);
+  }
+  return { orgId: org.id, created };
+}
+
+/** Production refuses to run while any active account still has the published demo password. */
+export async function accountsWithDemoPassword(db: Orm): Promise<string[]> {
+  const active = await db.select().from(users).where(eq(users.status, 'active'));
+  const found: string[] = [];
+  for (const user of active) {
+    if (await verifyPassword(DEMO_PASSWORD, user.passwordHash)) found.push(user.username);
+  }
+  return found;
+}
+
+export async function demoOrgId(db: Orm): Promise<string | undefined> {
+  const [org] = await db.select({ id: orgs.id }).from(orgs).where(eq(orgs.code, DEMO_ORG.code));
+  return org?.id;
+}

@@ -1,0 +1,59 @@
+import path from 'node:path';
+import { loadConfig } from './config.ts';
+import { openDatabase } from './db/client.ts';
+import { migrate } from './db/migrate.ts';
+import { accountsWithDemoPassword, DEMO_PASSWORD, DEMO_USERS, seedDemo } from './demo/seed.ts';
+import { scheduledJobs } from './jobs/index.ts';
+import { type Scheduler, startScheduler } from './jobs/scheduler.ts';
+import { buildApp } from './server.ts';
+
+const config = loadConfig();
+const database = await openDatabase({
+  url: config.databaseUrl,
+  dataDir: path.join(config.dataDir, 'pglite'),
+  schema: config.databaseSchema,
+});
+await migrate(database);
+
+if (config.env === 'production') {
+  const unsafe = await accountsWithDemoPassword(database.orm);
+  if (unsafe.length > 0) {
+    console.error(`拒绝启动：生产环境中账号 ${unsafe.join(', ')} 仍使用演示密码，请先修改密码。`);
+    process.exit(1);
+  }
+} else if (config.demo) {
+  await seedDemo(database.orm);
+}
+
+const app = await buildApp({ config, database });
+let scheduler: Scheduler | undefined;
+if (config.jobs) {
+  scheduler = await startScheduler(
+    database,
+    scheduledJobs({ auth: app.auth }),
+    config.databaseSchema ? `${config.databaseSchema}_pgboss` : 'pgboss',
+  );
+}
+
+await app.listen({ host: config.host, port: config.port });
+const url = `http://localhost:${config.port}`;
+app.log.info({ db: database.kind, url }, 'AssetPay started');
+if (config.demo) {
+  console.log(
+    `\nAssetPay 已启动: ${url}  (数据库: ${database.kind}${database.kind === 'pglite' ? `, ${config.dataDir}` : ''})`,
+  );
+  console.log(`演示账号（密码均为 ${DEMO_PASSWORD}）: ${DEMO_USERS.map((user) => user.username).join(', ')}\n`);
+}
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  app.log.info({ signal }, 'shutting down');
+  await app.close();
+  await scheduler?.stop().catch(() => {});
+  await database.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

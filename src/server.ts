@@ -1,0 +1,146 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import type { Database } from './db/client.ts';
+import { installAccessControl, type RouteAccess } from './http/access.ts';
+import { installMetrics } from './http/metrics.ts';
+import { AppError, installProblemHandlers, sendProblem } from './http/problem.ts';
+import { Problem } from './http/schemas.ts';
+import { installValidators } from './http/validation.ts';
+import { auditRoutes } from './modules/audit/routes.ts';
+import { authRoutes } from './modules/auth/routes.ts';
+import { createAuthService } from './modules/auth/service.ts';
+import { systemRoutes, VERSION } from './modules/system/routes.ts';
+import { usersRoutes } from './modules/users/routes.ts';
+
+const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
+
+/** Log redaction: secrets and personal data never reach the log. */
+export const REDACTED_LOG_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.newPassword',
+  '*.currentPassword',
+  '*.token',
+  '*.idNumber',
+  '*.phone',
+  '*.contactPhone',
+];
+
+export interface AppDependencies {
+  config: Config;
+  database: Database;
+}
+
+export async function buildApp({ config, database }: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } },
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    requestIdHeader: 'x-request-id',
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const db = database.orm;
+  const auth = createAuthService(db, { sessionIdleMinutes: config.sessionIdleMinutes });
+
+  installValidators(app);
+  installProblemHandlers(app, config.bodyLimitBytes);
+  app.addSchema(Problem);
+  const metrics = installMetrics(app);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        // Ant Design writes its styles at run time.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'", 'https:', 'http:'],
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => new AppError(429, 'too_many_requests', { after: context.after }),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'AssetPay 国有资产租赁缴费平台 API',
+        version: VERSION,
+        description: '金额均为整数“分”（字段名以 Fen 结尾）；错误为 RFC 9457 problem+json。',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'assetpay_session' },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+
+  const routeAccess = installAccessControl(app, auth);
+
+  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  await app.register(systemRoutes, { database, metrics });
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes, { auth, loginRateLimitPerMinute: config.loginRateLimitPerMinute });
+      await api.register(usersRoutes, { db });
+      await api.register(auditRoutes, { db });
+    },
+    { prefix: '/api/v1' },
+  );
+
+  await registerWeb(app);
+  app.decorate('auth', auth);
+  app.decorate('routeAccess', routeAccess);
+  return app;
+}
+
+/** Serves the built admin console at / and the tenant H5 at /m/, with client-side routes falling back to each index. */
+async function registerWeb(app: FastifyInstance) {
+  const built = fs.existsSync(path.join(webDist, 'index.html'));
+  if (built) {
+    await app.register(fastifyStatic, {
+      root: webDist,
+      wildcard: false,
+      index: ['index.html'],
+      allowedPath: (pathName) => !pathName.startsWith('/api/'),
+    });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const url = request.url.split('?')[0] ?? '/';
+    const isPage = request.method === 'GET' && !/^\/(api|notify|_sim)\//.test(url) && !path.extname(url);
+    if (built && isPage) {
+      return reply.sendFile(url === '/m' || url.startsWith('/m/') ? 'm/index.html' : 'index.html');
+    }
+    return sendProblem(request, reply, new AppError(404, 'route_not_found', { method: request.method, url }));
+  });
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    auth: ReturnType<typeof createAuthService>;
+    routeAccess: RouteAccess[];
+  }
+}

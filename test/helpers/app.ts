@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import pg from 'pg';
+import { expect } from 'vitest';
+import { type Config, loadConfig } from '../../src/config.ts';
+import { type Database, openDatabase } from '../../src/db/client.ts';
+import { migrate } from '../../src/db/migrate.ts';
+import { DEMO_PASSWORD, seedDemo } from '../../src/demo/seed.ts';
+import { buildApp } from '../../src/server.ts';
+
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+
+export interface TestDatabase {
+  database: Database;
+  kind: 'pglite' | 'postgres';
+  /** The PostgreSQL schema of this run, for pg-boss's own schema name. */
+  schema: string | undefined;
+  close(): Promise<void>;
+}
+
+/** A migrated database of the kind the test project asks for: PGlite in memory, or a fresh PostgreSQL schema. */
+export async function openTestDatabase(): Promise<TestDatabase> {
+  const kind = process.env.TEST_DB === 'postgres' ? 'postgres' : 'pglite';
+  if (kind === 'pglite') {
+    const database = await openDatabase({});
+    await migrate(database);
+    return { database, kind, schema: undefined, close: () => database.close() };
+  }
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const database = await openDatabase({ url: TEST_DATABASE_URL, schema, poolSize: 5 });
+  await migrate(database);
+  return {
+    database,
+    kind,
+    schema,
+    async close() {
+      await database.close();
+      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await client.query(`DROP SCHEMA IF EXISTS ${schema}_pgboss CASCADE`);
+      await client.end();
+    },
+  };
+}
+
+export interface TestApp extends TestDatabase {
+  app: FastifyInstance;
+  config: Config;
+  orgId: string;
+  /** Logs a demo user in and returns the bearer token. */
+  login(username: string): Promise<string>;
+  /** Headers for a demo user's requests. */
+  as(username: string): Promise<Record<string, string>>;
+}
+
+export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+  const test = await openTestDatabase();
+  const config = { ...loadConfig({ NODE_ENV: 'test' }), jobs: false, ...overrides };
+  const { orgId } = await seedDemo(test.database.orm);
+  const app = await buildApp({ config, database: test.database });
+  const tokens = new Map<string, string>();
+  async function login(username: string) {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username, password: DEMO_PASSWORD },
+    });
+    if (response.statusCode !== 200) throw new Error(`login ${username}: ${response.statusCode} ${response.body}`);
+    return response.json().token as string;
+  }
+  return {
+    ...test,
+    app,
+    config,
+    orgId,
+    login,
+    async as(username) {
+      if (!tokens.has(username)) tokens.set(username, await login(username));
+      return { authorization: `Bearer ${tokens.get(username)}` };
+    },
+    async close() {
+      await app.close();
+      await test.close();
+    },
+  };
+}
+
+export function problemOf(response: LightMyRequestResponse) {
+  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  return response.json() as {
+    status: number;
+    code: string;
+    detail: string;
+    errors?: { path: string; message: string }[];
+  };
+}
