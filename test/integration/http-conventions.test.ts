@@ -164,3 +164,32 @@ describe('the service describes itself', () => {
     }
   });
 });
+
+describe('logs', () => {
+  it('never hold passwords, tokens, phone numbers or ID numbers', async () => {
+    const { PassThrough } = await import('node:stream');
+    const { buildApp } = await import('../../src/server.ts');
+    const stream = new PassThrough();
+    let written = '';
+    stream.on('data', (chunk) => {
+      written += chunk;
+    });
+    const app = await buildApp({ config: { ...t.config, logLevel: 'info' }, database: t.database, logStream: stream });
+    app.log.info(
+      {
+        tenant: { phone: '13800138000', idNumber: '11010519491231002X' },
+        login: { password: 'Secret@123', token: 'tok' },
+      },
+      'tenant looked up',
+    );
+    await app.inject({
+      url: '/healthz',
+      headers: { authorization: 'Bearer very-secret-token', cookie: 'assetpay_session=abc' },
+    });
+    await app.close();
+    expect(written).toContain('tenant looked up');
+    for (const secret of ['13800138000', '11010519491231002X', 'Secret@123', 'very-secret-token', '"tok"']) {
+      expect(written).not.toContain(secret);
+    }
+  });
+});

@@ -147,7 +147,7 @@ export function createAuthService(db: Orm, options: { sessionIdleMinutes: number
         return { kind: 'tenant', sessionId: session.id, orgId: session.orgId, tenantId: session.tenantId! };
       }
       const user = await usersRepository.findById(db, session.orgId, session.userId!);
-      if (!user || user.status !== 'active') {
+      if (user?.status !== 'active') {
         await sessionsRepository.remove(db, session.id);
         throw new AppError(401, 'unauthenticated');
       }
