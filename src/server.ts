@@ -19,6 +19,7 @@ import { installValidators } from './http/validation.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { createAuthService } from './modules/auth/service.ts';
+import { lateFeePreviewRoutes, schedulePreviewRoutes } from './modules/contracts/schedule.routes.ts';
 import { systemRoutes, VERSION } from './modules/system/routes.ts';
 import { usersRoutes } from './modules/users/routes.ts';
 
@@ -113,6 +114,8 @@ export async function buildApp({ config, database, logStream }: AppDependencies)
       await api.register(authRoutes, { auth, loginRateLimitPerMinute: config.loginRateLimitPerMinute });
       await api.register(usersRoutes, { db });
       await api.register(auditRoutes, { db });
+      await api.register(schedulePreviewRoutes);
+      await api.register(lateFeePreviewRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -59,6 +59,87 @@ const messages = {
     zh: '不能停用或移除自己的管理员账号',
     en: 'You cannot disable your own account or remove your own admin role',
   },
+  // Contract terms, the rent schedule and the late-payment penalty
+  rules_broken: {
+    zh: '有 {count} 处填写有误，请按 errors 中的提示逐项修改',
+    en: '{count} fields break the rules; correct each one as listed in errors',
+  },
+  field_date_invalid: {
+    zh: '{field}应为 YYYY-MM-DD 格式的有效日期，如 2026-01-15',
+    en: '{field} must be a valid date YYYY-MM-DD, e.g. 2026-01-15',
+  },
+  field_rate_format: {
+    zh: '{field}应为写成文本的小数，如 "{example}"（不用百分号、正负号或科学计数法）',
+    en: '{field} must be a decimal written as text, e.g. "{example}" (no %, sign or exponent)',
+  },
+  field_rate_too_precise: { zh: '{field}最多 {places} 位小数', en: '{field} has at most {places} decimal places' },
+  field_rate_too_high: { zh: '{field}不能大于 {max}', en: '{field} cannot be above {max}' },
+  field_rate_not_below: { zh: '{field}应小于 {max}', en: '{field} must be below {max}' },
+  field_whole_number_invalid: {
+    zh: '{field}应为 {min} 到 {max} 之间的整数',
+    en: '{field} must be a whole number from {min} to {max}',
+  },
+  field_fen_invalid: {
+    zh: '{field}应为以“分”为单位的整数，最小 {min}（1 元 = 100 分）',
+    en: '{field} must be a whole number of fen, at least {min} (1 yuan = 100 fen)',
+  },
+  terms_end_not_after_start: {
+    zh: '结束日期 {endDate} 应晚于开始日期 {startDate}',
+    en: 'The end date {endDate} must come after the start date {startDate}',
+  },
+  terms_too_long: {
+    zh: '租期不能超过 {years} 年（《民法典》第七百零五条），结束日期最晚为 {latest}',
+    en: 'A lease runs at most {years} years (Civil Code art. 705); the latest end date is {latest}',
+  },
+  terms_billing_cycle_invalid: {
+    zh: '缴费周期只能是 {cycles} 个月（月付、季付、半年付、年付）',
+    en: 'The billing cycle is {cycles} months (monthly, quarterly, half-yearly or yearly)',
+  },
+  terms_rent_mode_invalid: {
+    zh: '租金方式应为 fixed（固定月租金）或 per_area（按面积计租）',
+    en: 'The rent mode is fixed (a monthly amount) or per_area (price per m²)',
+  },
+  terms_rent_area_invalid: {
+    zh: '计租面积应为大于 0 的平方米数，最多 2 位小数，写成文本，如 "120.50"',
+    en: 'The rented area is square metres above 0 with at most 2 decimals, as text, e.g. "120.50"',
+  },
+  terms_rent_free_reversed: {
+    zh: '免租期结束日 {to} 早于开始日 {from}，请对调两个日期',
+    en: 'The rent-free range ends ({to}) before it starts ({from}); swap the dates',
+  },
+  terms_rent_free_outside_term: {
+    zh: '免租期 {from} 至 {to} 超出了租期 {startDate} 至 {endDate}，请放在租期之内',
+    en: 'The rent-free range {from} to {to} is outside the term {startDate} to {endDate}; keep it inside',
+  },
+  terms_rent_free_overlap: {
+    zh: '该免租期与第 {other} 段免租期（{from} 至 {to}）重叠，请合并为一段',
+    en: 'This rent-free range overlaps range {other} ({from} to {to}); merge them into one',
+  },
+  terms_amount_too_large: {
+    zh: '租金金额超出系统可计算的范围，请检查月租金、单价和递增率',
+    en: 'The rent grows beyond what can be computed; check the monthly rent, unit price and escalation rate',
+  },
+  label_start_date: { zh: '开始日期', en: 'The start date' },
+  label_end_date: { zh: '结束日期', en: 'The end date' },
+  label_monthly_rent: { zh: '月租金', en: 'The monthly rent' },
+  label_unit_price: { zh: '单价（分/㎡/月）', en: 'The unit price (fen per m² per month)' },
+  label_area: { zh: '计租面积', en: 'The rented area' },
+  label_due_offset_days: { zh: '应缴日偏移天数', en: 'The due-date offset' },
+  label_rent_free_from: { zh: '第 {n} 段免租期的开始日', en: 'The start of rent-free range {n}' },
+  label_rent_free_to: { zh: '第 {n} 段免租期的结束日', en: 'The end of rent-free range {n}' },
+  label_escalation_every_months: { zh: '递增间隔月数', en: 'The escalation interval in months' },
+  label_escalation_rate: { zh: '递增率', en: 'The escalation rate' },
+  label_deposit: { zh: '保证金', en: 'The deposit' },
+  label_daily_rate: { zh: '日违约金率', en: 'The daily penalty rate' },
+  label_grace_days: { zh: '宽限天数', en: 'The grace days' },
+  label_cap_ratio: { zh: '违约金上限比例', en: 'The penalty cap ratio' },
+  label_tax_rate: { zh: '税率', en: 'The tax rate' },
+  label_principal: { zh: '本金', en: 'The principal' },
+  label_due_date: { zh: '应缴日期', en: 'The due date' },
+  label_as_of: { zh: '计算截止日期', en: 'The as-of date' },
+  label_payment_date: { zh: '第 {n} 笔缴款的日期', en: 'The date of payment {n}' },
+  label_payment_amount: { zh: '第 {n} 笔缴款的金额', en: 'The amount of payment {n}' },
+  label_field: { zh: '该字段', en: 'This field' },
   too_many_requests: {
     zh: '请求过于频繁，请 {after} 后再试',
     en: 'Too many requests; retry after {after}',
