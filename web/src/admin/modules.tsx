@@ -1,0 +1,161 @@
+// The console's modules, declared once: the side menu, the routes and the dashboard cards all read this list.
+
+import {
+  AccountBookOutlined,
+  AuditOutlined,
+  BankOutlined,
+  BarChartOutlined,
+  FileTextOutlined,
+  HomeOutlined,
+  MoneyCollectOutlined,
+  ReconciliationOutlined,
+  SafetyCertificateOutlined,
+  SettingOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import { type ComponentType, type LazyExoticComponent, lazy, type ReactNode } from 'react';
+import type { MessageKey } from './i18n.ts';
+
+export interface ConsoleModule {
+  key: string;
+  path: string;
+  label: MessageKey;
+  description?: MessageKey;
+  icon: ReactNode;
+  /** Needed to see the module; absent means every signed-in user. */
+  permission?: string;
+  /** The page; absent while the module is still being built (a “coming soon” page shows instead). */
+  page?: LazyExoticComponent<ComponentType>;
+}
+
+export interface ConsoleSection {
+  key: string;
+  label: MessageKey;
+  icon: ReactNode;
+  children: ConsoleModule[];
+}
+
+export type ConsoleMenuEntry = ConsoleModule | ConsoleSection;
+
+export const dashboardModule: ConsoleModule = {
+  key: 'dashboard',
+  path: '/',
+  label: 'menu.dashboard',
+  icon: <HomeOutlined />,
+  page: lazy(() => import('./pages/DashboardPage.tsx')),
+};
+
+export const consoleMenu: ConsoleMenuEntry[] = [
+  dashboardModule,
+  {
+    key: 'assets',
+    path: '/assets',
+    label: 'menu.assets',
+    description: 'module.assets',
+    icon: <BankOutlined />,
+    permission: 'asset:read',
+  },
+  {
+    key: 'tenants',
+    path: '/tenants',
+    label: 'menu.tenants',
+    description: 'module.tenants',
+    icon: <TeamOutlined />,
+    permission: 'tenant:read',
+  },
+  {
+    key: 'contracts',
+    path: '/contracts',
+    label: 'menu.contracts',
+    description: 'module.contracts',
+    icon: <FileTextOutlined />,
+    permission: 'contract:read',
+  },
+  {
+    key: 'bills',
+    path: '/bills',
+    label: 'menu.bills',
+    description: 'module.bills',
+    icon: <AccountBookOutlined />,
+    permission: 'bill:read',
+  },
+  {
+    key: 'payments',
+    path: '/payments',
+    label: 'menu.payments',
+    description: 'module.payments',
+    icon: <MoneyCollectOutlined />,
+    permission: 'payment:read',
+  },
+  {
+    key: 'reconciliation',
+    path: '/reconciliation',
+    label: 'menu.reconciliation',
+    description: 'module.reconciliation',
+    icon: <ReconciliationOutlined />,
+    permission: 'reconciliation:read',
+  },
+  {
+    key: 'reports',
+    path: '/reports',
+    label: 'menu.reports',
+    description: 'module.reports',
+    icon: <BarChartOutlined />,
+    permission: 'report:read',
+  },
+  {
+    key: 'system',
+    label: 'menu.system',
+    icon: <SettingOutlined />,
+    children: [
+      {
+        key: 'users',
+        path: '/system/users',
+        label: 'menu.users',
+        description: 'module.users',
+        icon: <UserOutlined />,
+        permission: 'user:read',
+        page: lazy(() => import('./pages/system/UsersPage.tsx')),
+      },
+      {
+        key: 'roles',
+        path: '/system/roles',
+        label: 'menu.roles',
+        description: 'module.roles',
+        icon: <SafetyCertificateOutlined />,
+        permission: 'user:read',
+        page: lazy(() => import('./pages/system/RolesPage.tsx')),
+      },
+      {
+        key: 'audit',
+        path: '/system/audit',
+        label: 'menu.audit',
+        description: 'module.audit',
+        icon: <AuditOutlined />,
+        permission: 'audit:read',
+        page: lazy(() => import('./pages/system/AuditLogPage.tsx')),
+      },
+    ],
+  },
+];
+
+export function isSection(entry: ConsoleMenuEntry): entry is ConsoleSection {
+  return 'children' in entry;
+}
+
+/** Every module with a route, sections flattened. */
+export const consoleModules: ConsoleModule[] = consoleMenu.flatMap((entry) =>
+  isSection(entry) ? entry.children : [entry],
+);
+
+/** The module a path belongs to (the longest matching path wins), for the menu's selection. */
+export function moduleOfPath(pathname: string): ConsoleModule | undefined {
+  return consoleModules
+    .filter((module) => pathname === module.path || (module.path !== '/' && pathname.startsWith(`${module.path}/`)))
+    .sort((a, b) => b.path.length - a.path.length)[0];
+}
+
+export function sectionOfModule(module: ConsoleModule | undefined): ConsoleSection | undefined {
+  return consoleMenu.filter(isSection).find((section) => module && section.children.includes(module));
+}
