@@ -6,7 +6,17 @@ const integration = ['src/modules/**/*.test.ts', 'test/integration/**/*.test.ts'
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['src/domain/**/*.test.ts', 'src/http/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'unit',
+          include: [
+            'src/domain/**/*.test.ts',
+            'src/http/**/*.test.ts',
+            'src/crypto/**/*.test.ts',
+            'src/excel/**/*.test.ts',
+          ],
+        },
+      },
       {
         test: {
           name: 'pglite',

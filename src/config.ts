@@ -1,4 +1,6 @@
 import path from 'node:path';
+import type { PiiKey } from './crypto/pii.ts';
+import { parsePiiKey } from './crypto/pii-keys.ts';
 
 /** Everything the server reads from its environment, in one place (see the README's configuration table). */
 export interface Config {
@@ -18,6 +20,12 @@ export interface Config {
   bodyLimitBytes: number;
   loginRateLimitPerMinute: number;
   jobs: boolean;
+  /** AES-256-GCM keys for personal data (PII_KEYS), the first encrypts; absent outside production: see DATA_DIR/secrets.json. */
+  piiKeys: PiiKey[] | undefined;
+  /** HMAC key of the blind indexes for exact search on personal data (PII_INDEX_KEY). */
+  piiIndexKey: Buffer | undefined;
+  /** Uploaded attachments (STORAGE_DIR, default DATA_DIR/storage). */
+  storageDir: string;
 }
 
 function integer(name: string, value: string | undefined, fallback: number): number {
@@ -29,6 +37,24 @@ function integer(name: string, value: string | undefined, fallback: number): num
   return parsed;
 }
 
+function piiKeys(value: string | undefined): PiiKey[] | undefined {
+  if (!value) return undefined;
+  const keys = value.split(',').map((text) => parsePiiKey(text.trim()));
+  const problems = keys.filter((key): key is string => typeof key === 'string');
+  if (problems.length > 0) throw new Error(`配置项 PII_KEYS 无效：${problems.join('；')}`);
+  const valid = keys as PiiKey[];
+  if (new Set(valid.map((key) => key.id)).size !== valid.length) throw new Error('配置项 PII_KEYS 中的密钥编号重复');
+  return valid;
+}
+
+function indexKey(value: string | undefined): Buffer | undefined {
+  if (!value) return undefined;
+  const key = Buffer.from(value, 'base64');
+  if (key.length !== 32)
+    throw new Error(`配置项 PII_INDEX_KEY 解码后为 ${key.length} 字节，应为 base64 编码的 32 字节`);
+  return key;
+}
+
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
   const env =
     environment.NODE_ENV === 'production' ? 'production' : environment.NODE_ENV === 'test' ? 'test' : 'development';
@@ -36,11 +62,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new Error(`DATABASE_URL 必须以 postgres:// 开头，当前为 "${databaseUrl.replace(/:[^:@/]*@/, ':***@')}"`);
   }
+  const dataDir = path.resolve(environment.DATA_DIR || './data');
   return {
     env,
     host: environment.HOST || '0.0.0.0',
     port: integer('PORT', environment.PORT, 3000),
-    dataDir: path.resolve(environment.DATA_DIR || './data'),
+    dataDir,
     databaseUrl,
     databaseSchema: environment.DATABASE_SCHEMA || undefined,
     demo: env !== 'production' && environment.DEMO !== 'false',
@@ -50,5 +77,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     bodyLimitBytes: integer('BODY_LIMIT_BYTES', environment.BODY_LIMIT_BYTES, 1024 * 1024),
     loginRateLimitPerMinute: integer('LOGIN_RATE_LIMIT_PER_MINUTE', environment.LOGIN_RATE_LIMIT_PER_MINUTE, 20),
     jobs: environment.JOBS !== 'false',
+    piiKeys: piiKeys(environment.PII_KEYS),
+    piiIndexKey: indexKey(environment.PII_INDEX_KEY),
+    storageDir: path.resolve(environment.STORAGE_DIR || path.join(dataDir, 'storage')),
   };
 }

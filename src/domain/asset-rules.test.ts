@@ -23,14 +23,12 @@ describe('asset hierarchy', () => {
       key: 'asset_must_be_top_level',
       params: { type: 'project' },
     });
-    expect(hierarchyProblem('floor', null)).toEqual({
-      key: 'asset_parent_required',
-      params: { type: 'floor', allowed: '楼栋' },
-    });
+    expect(hierarchyProblem('floor', null)).toEqual({ key: 'asset_parent_required', params: { type: 'floor' } });
     expect(hierarchyProblem('unit', 'project')).toEqual({
       key: 'asset_parent_not_allowed',
-      params: { type: 'unit', parentType: 'project', allowed: '楼层、楼栋' },
+      params: { type: 'unit', parentType: 'project' },
     });
+    expect(hierarchyProblem('building', 'floor')).toMatchObject({ key: 'asset_parent_not_allowed' });
   });
 
   it('always puts a parent a level above its child, so no chain of parents can loop', () => {

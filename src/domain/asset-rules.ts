@@ -51,24 +51,17 @@ export const ALLOWED_PARENTS: Record<AssetType, readonly (AssetType | null)[]> =
 };
 
 export type HierarchyProblem =
-  | { key: 'asset_parent_required'; params: { type: AssetType; allowed: string } }
-  | { key: 'asset_parent_not_allowed'; params: { type: AssetType; parentType: AssetType; allowed: string } }
+  | { key: 'asset_parent_required'; params: { type: AssetType } }
+  | { key: 'asset_parent_not_allowed'; params: { type: AssetType; parentType: AssetType } }
   | { key: 'asset_must_be_top_level'; params: { type: AssetType } };
-
-function allowedParentNames(type: AssetType): string {
-  return ALLOWED_PARENTS[type]
-    .filter((parent): parent is AssetType => parent !== null)
-    .map((parent) => ASSET_TYPE_NAMES[parent])
-    .join('、');
-}
 
 /** What is wrong with putting an asset of `type` under a parent of `parentType` (null: no parent), or null. */
 export function hierarchyProblem(type: AssetType, parentType: AssetType | null): HierarchyProblem | null {
   const allowed = ALLOWED_PARENTS[type];
   if (allowed.includes(parentType)) return null;
-  if (parentType === null) return { key: 'asset_parent_required', params: { type, allowed: allowedParentNames(type) } };
+  if (parentType === null) return { key: 'asset_parent_required', params: { type } };
   if (allowed.length === 1 && allowed[0] === null) return { key: 'asset_must_be_top_level', params: { type } };
-  return { key: 'asset_parent_not_allowed', params: { type, parentType, allowed: allowedParentNames(type) } };
+  return { key: 'asset_parent_not_allowed', params: { type, parentType } };
 }
 
 /** The order in which a batch of new assets is written so every parent exists before its children. */

@@ -144,6 +144,192 @@ const messages = {
     zh: '请求过于频繁，请 {after} 后再试',
     en: 'Too many requests; retry after {after}',
   },
+  // Assets (资产台账)
+  asset_type_project: { zh: '项目', en: 'a project' },
+  asset_type_building: { zh: '楼栋', en: 'a building' },
+  asset_type_floor: { zh: '楼层', en: 'a floor' },
+  asset_type_unit: { zh: '房间/铺位', en: 'a unit' },
+  asset_type_land: { zh: '土地', en: 'land' },
+  asset_type_parking: { zh: '车位', en: 'a parking space' },
+  asset_type_warehouse: { zh: '仓库', en: 'a warehouse' },
+  asset_type_factory: { zh: '厂房', en: 'a factory' },
+  asset_parents_of_building: { zh: '项目', en: 'a project' },
+  asset_parents_of_floor: { zh: '楼栋', en: 'a building' },
+  asset_parents_of_unit: { zh: '楼层或楼栋', en: 'a floor or a building' },
+  asset_parents_of_parking: { zh: '项目、楼栋或楼层', en: 'a project, a building or a floor' },
+  asset_parents_of_land: { zh: '项目', en: 'a project' },
+  asset_parents_of_warehouse: { zh: '项目', en: 'a project' },
+  asset_parents_of_factory: { zh: '项目', en: 'a project' },
+  asset_parents_of_project: { zh: '（无）', en: '(nothing)' },
+  asset_parent_required: {
+    zh: '{type}必须放在{allowed}之下，请选择上级资产',
+    en: '{type} must sit under {allowed}; choose its parent',
+  },
+  asset_parent_not_allowed: {
+    zh: '{type}不能放在{parentType}之下，应放在{allowed}之下',
+    en: '{type} cannot sit under {parentType}; put it under {allowed}',
+  },
+  asset_must_be_top_level: { zh: '{type}是顶级资产，不能有上级资产', en: '{type} is top-level and has no parent' },
+  asset_children_not_allowed: {
+    zh: '改为{type}后，下级资产 {childCode}（{childType}）不能再放在它之下，请先调整下级资产',
+    en: 'As {type} it could no longer hold its child {childCode} ({childType}); move the child first',
+  },
+  asset_parent_not_found: { zh: '上级资产不存在：{parent}', en: 'No such parent asset: {parent}' },
+  asset_code_taken: {
+    zh: '资产编号 {code} 已被资产“{name}”使用，请换一个编号',
+    en: 'The asset code {code} is already used by “{name}”; choose another',
+  },
+  asset_area_invalid: {
+    zh: '面积应为平方米数，最多 10 位整数、2 位小数，如 120.50',
+    en: 'The area is in square metres, up to 10 digits and 2 decimals, e.g. 120.50',
+  },
+  asset_status_leased_by_contract: {
+    zh: '“已出租”状态只能由生效的租赁合同设置，不能手工设置',
+    en: 'Only an active lease contract sets an asset to leased; it cannot be set by hand',
+  },
+  asset_leased_status_locked: {
+    zh: '资产已出租，状态由租赁合同决定；合同终止或到期后才能修改',
+    en: 'The asset is leased: its contract decides its status until the contract ends',
+  },
+  asset_disposed_final: { zh: '资产已处置，状态不能再修改', en: 'The asset is disposed of; its status cannot change' },
+  asset_not_leasable: {
+    zh: '资产 {code} 当前状态为{status}，不能出租',
+    en: 'Asset {code} is {status} and cannot be leased',
+  },
+  asset_status_vacant: { zh: '空置', en: 'vacant' },
+  asset_status_leased: { zh: '已出租', en: 'leased' },
+  asset_status_reserved: { zh: '预留', en: 'reserved' },
+  asset_status_self_use: { zh: '自用', en: 'in own use' },
+  asset_status_unavailable: { zh: '维修/不可租', en: 'unavailable' },
+  asset_status_disposed: { zh: '已处置', en: 'disposed' },
+  // Files
+  multipart_required: {
+    zh: '请以 multipart/form-data 方式上传文件（字段名 file）',
+    en: 'Upload the file as multipart/form-data (field name "file")',
+  },
+  file_missing: { zh: '没有收到文件，请选择要上传的文件', en: 'No file received; choose a file to upload' },
+  file_empty: { zh: '文件是空的，请重新选择', en: 'The file is empty; choose another' },
+  file_too_large: {
+    zh: '文件过大，上限 {limitMb} MB，请压缩后再上传',
+    en: 'The file is too large (limit {limitMb} MB); make it smaller',
+  },
+  attachment_type: {
+    zh: '只能上传 JPG、PNG、WebP 图片或 PDF、Word（.docx）文档，该文件不是这些格式',
+    en: 'Only JPG, PNG or WebP images and PDF or Word (.docx) documents can be uploaded; this file is none of them',
+  },
+  attachment_missing_content: {
+    zh: '附件文件已丢失，请重新上传',
+    en: 'The attachment file is missing from storage; upload it again',
+  },
+  // Tenants (承租方) and personal data
+  id_number_old_format: {
+    zh: '请填写 18 位身份证号（15 位旧号码已停用）',
+    en: 'Enter the 18-character ID number (15-digit numbers are no longer valid)',
+  },
+  id_number_length: {
+    zh: '身份证号应为 18 位，当前为 {length} 位',
+    en: 'An ID number has 18 characters; this one has {length}',
+  },
+  id_number_characters: {
+    zh: '身份证号应为 17 位数字加 1 位数字或 X',
+    en: 'An ID number is 17 digits followed by a digit or X',
+  },
+  id_number_region: {
+    zh: '身份证号前两位 {region} 不是有效的省级行政区划代码',
+    en: 'The first two digits {region} of the ID number are not a province code',
+  },
+  id_number_birth_date: {
+    zh: '身份证号中的出生日期 {date} 不是有效日期',
+    en: 'The birth date {date} in the ID number is not a valid date',
+  },
+  id_number_checksum: {
+    zh: '身份证号校验位错误：应为 {expected}',
+    en: 'The ID number check character is wrong: it should be {expected}',
+  },
+  credit_code_length: {
+    zh: '统一社会信用代码应为 18 位，当前为 {length} 位',
+    en: 'A unified social credit code has 18 characters; this one has {length}',
+  },
+  credit_code_character: {
+    zh: '统一社会信用代码第 {position} 位“{character}”不是有效字符（只用数字和除 I、O、Z、S、V 以外的大写字母）',
+    en: 'Character {position} “{character}” of the credit code is not allowed (digits and capitals except I, O, Z, S, V)',
+  },
+  credit_code_checksum: {
+    zh: '统一社会信用代码第 18 位校验码错误：应为 {expected}',
+    en: 'The 18th character (check code) of the credit code is wrong: it should be {expected}',
+  },
+  mobile_format: {
+    zh: '手机号应为 11 位数字，以 13–19 开头',
+    en: 'A mobile number has 11 digits and starts with 13–19',
+  },
+  phone_format: {
+    zh: '电话应为手机号或带区号的固定电话（如 023-49881234）',
+    en: 'Enter a mobile or a fixed line with its area code (e.g. 023-49881234)',
+  },
+  tenant_id_number_required: { zh: '个人承租方必须填写身份证号', en: 'An individual tenant needs an ID number' },
+  tenant_credit_code_required: {
+    zh: '企业承租方必须填写统一社会信用代码',
+    en: 'An enterprise tenant needs a unified social credit code',
+  },
+  tenant_id_number_not_for_enterprise: {
+    zh: '企业承租方不填身份证号（法定代表人的证件不在此登记）',
+    en: 'An enterprise tenant has no ID number; enter its credit code',
+  },
+  tenant_credit_code_not_for_individual: {
+    zh: '个人承租方不填统一社会信用代码',
+    en: 'An individual tenant has no credit code',
+  },
+  tenant_id_number_taken: {
+    zh: '该身份证号已登记为承租方 {name}（编号 {code}）',
+    en: 'This ID number is already registered as tenant {name} (code {code})',
+  },
+  tenant_credit_code_taken: {
+    zh: '该统一社会信用代码已登记为承租方 {name}（编号 {code}）',
+    en: 'This credit code is already registered as tenant {name} (code {code})',
+  },
+  bank_account_format: {
+    zh: '银行账号应为 8–30 位数字',
+    en: 'A bank account number has 8–30 digits',
+  },
+  // Spreadsheet import
+  import_not_xlsx: {
+    zh: '请上传 Excel .xlsx 文件（可先下载导入模板）',
+    en: 'Upload an Excel .xlsx file (download the import template first)',
+  },
+  import_missing_columns: {
+    zh: '表格缺少列：{columns}（请使用导入模板，不要修改第一行标题）',
+    en: 'The sheet lacks the columns {columns} (use the import template; keep its header row)',
+  },
+  import_no_rows: { zh: '表格中没有数据行', en: 'The sheet has no data rows' },
+  import_too_many_rows: {
+    zh: '一次最多导入 {limit} 行，该表格有 {rows} 行，请分批导入',
+    en: 'At most {limit} rows per import; this sheet has {rows}: split it',
+  },
+  import_rejected: {
+    zh: '导入未执行：共 {total} 行，其中 {invalid} 行有错误，未写入任何数据；请按错误清单修改后重新导入',
+    en: 'Nothing imported: {invalid} of {total} rows have errors; correct them and import again',
+  },
+  import_concurrent_change: {
+    zh: '导入期间有人新建了相同编号的记录，未写入任何数据，请重新导入',
+    en: 'Someone created a record with the same code during the import; nothing was written, import again',
+  },
+  cell_required: { zh: '必填，不能为空', en: 'required' },
+  cell_choice: { zh: '应为以下之一：{choices}', en: 'must be one of: {choices}' },
+  cell_date: { zh: '日期应为 YYYY-MM-DD 格式的有效日期', en: 'must be a valid date, YYYY-MM-DD' },
+  cell_money: {
+    zh: '金额以元为单位，最多 2 位小数，不能为负',
+    en: 'an amount in yuan, at most 2 decimals, not negative',
+  },
+  cell_too_long: { zh: '不能超过 {max} 个字符', en: 'at most {max} characters' },
+  cell_id_number_as_number: {
+    zh: '身份证号被 Excel 存成了数字，末几位可能已丢失；请把该列设为“文本”格式后重新填写',
+    en: 'Excel stored the ID number as a number and may have lost its last digits; format the column as text and retype it',
+  },
+  import_duplicate_in_file: { zh: '与第 {row} 行重复', en: 'duplicates row {row}' },
+  import_parent_unknown: {
+    zh: '上级资产编号 {code} 在系统和本表中都不存在',
+    en: 'The parent code {code} is neither in the registry nor in this sheet',
+  },
   internal: {
     zh: '服务器内部错误，请稍后重试；如持续出现请联系管理员（错误编号 {requestId}）',
     en: 'Internal server error; retry later, and contact an administrator if it persists (error id {requestId})',
@@ -167,6 +353,9 @@ const entityNames: Record<string, Record<Language, string>> = {
   user: { zh: '用户', en: 'User' },
   org: { zh: '组织', en: 'Organisation' },
   audit_entry: { zh: '审计记录', en: 'Audit entry' },
+  asset: { zh: '资产', en: 'Asset' },
+  asset_attachment: { zh: '资产附件', en: 'Asset attachment' },
+  tenant: { zh: '承租方', en: 'Tenant' },
 };
 
 export function entityName(entity: string, language: Language): string {

@@ -13,6 +13,24 @@ import { localizeValidationErrors } from './validation.ts';
 export interface FieldError {
   path: string;
   message: string;
+  /** For a spreadsheet import: the row number and column header the message is about. */
+  row?: number;
+  column?: string;
+}
+
+/** A field error whose message is translated when the problem is answered, in the caller's language. */
+export interface FieldProblem {
+  path: string;
+  key: MessageKey;
+  params?: MessageParams;
+  row?: number;
+  column?: string;
+}
+
+function localizeFieldError(error: FieldError | FieldProblem, language: Language): FieldError {
+  if (!('key' in error)) return error;
+  const { key, params, ...rest } = error;
+  return { ...rest, message: translate(key, language, params) };
 }
 
 /** An error meant for the person using the API: a status, a message key and its parameters. */
@@ -21,7 +39,7 @@ export class AppError extends Error {
     readonly status: number,
     readonly key: MessageKey,
     readonly params: MessageParams = {},
-    readonly errors?: FieldError[],
+    readonly errors?: (FieldError | FieldProblem)[],
   ) {
     super(key);
   }
@@ -48,7 +66,7 @@ export function problemOf(error: AppError, language: Language): Problem {
     status: error.status,
     detail: translate(error.key, language, params),
     code: error.key,
-    ...(error.errors ? { errors: error.errors } : {}),
+    ...(error.errors ? { errors: error.errors.map((item) => localizeFieldError(item, language)) } : {}),
   };
 }
 
