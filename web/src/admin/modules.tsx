@@ -55,6 +55,7 @@ export const consoleMenu: ConsoleMenuEntry[] = [
     description: 'module.assets',
     icon: <BankOutlined />,
     permission: 'asset:read',
+    page: lazy(() => import('./pages/assets/AssetsPage.tsx')),
   },
   {
     key: 'tenants',
@@ -63,6 +64,7 @@ export const consoleMenu: ConsoleMenuEntry[] = [
     description: 'module.tenants',
     icon: <TeamOutlined />,
     permission: 'tenant:read',
+    page: lazy(() => import('./pages/tenants/TenantsPage.tsx')),
   },
   {
     key: 'contracts',
