@@ -1,4 +1,3 @@
-import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Browser, Download, Locator, Page } from 'playwright-core';
@@ -172,7 +171,7 @@ describe('assets and tenants in the admin console', () => {
       await workbook.xlsx.readFile(await template.path());
       const sheet = workbook.worksheets[0]!;
       sheet.spliceRows(2, 1, ...rows);
-      const file = path.join(os.tmpdir(), `assetpay-import-${Date.now()}.xlsx`);
+      const file = path.join(server.dataDir, `import-${Date.now()}.xlsx`);
       await workbook.xlsx.writeFile(file);
       await page.locator('.ant-modal input[type=file]').setInputFiles(file);
       await page.click('[data-testid=asset-import-wizard-check]');
