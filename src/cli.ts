@@ -1,12 +1,15 @@
 // `npm run cli -- <command>`: operations that run beside the server, on the database the configuration names.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from './config.ts';
+import { type Config, loadConfig } from './config.ts';
+import { PiiCipher } from './crypto/pii.ts';
+import { newPiiKeyLine, piiKeyringFor } from './crypto/pii-keys.ts';
 import { type Database, openDatabase } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { auditService, systemActor } from './modules/audit/service.ts';
 import { isRole } from './modules/auth/permissions.ts';
 import { findOrCreateOrg } from './modules/orgs/service.ts';
+import { tenantsService } from './modules/tenants/service.ts';
 import { usersService } from './modules/users/service.ts';
 
 type Command = (database: Database, args: string[], out: (line: string) => void) => Promise<number>;
@@ -66,16 +69,68 @@ export const userCreate: Command = async (database, args, out) => {
   return 0;
 };
 
-const commands: Record<string, Command> = { 'audit:verify': auditVerify, 'user:create': userCreate };
+/**
+ * Re-encrypts every tenant's personal data under the current key (the first of PII_KEYS), in batches, while the
+ * server keeps running on PostgreSQL: put the new key first in PII_KEYS and keep the old ones, restart the servers,
+ * run this, then drop the old keys. (PGlite allows one process at a time: stop the server first.)
+ */
+export function piiRotateKey(pii: PiiCipher): Command {
+  return async (database, args, out) => {
+    const { values } = parseArgs({ args, options: { 'batch-size': { type: 'string', default: '500' } } });
+    const batchSize = Number(values['batch-size']);
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 5000) {
+      out('用法: npm run cli -- pii:rotate-key [--batch-size 1–5000]');
+      return 2;
+    }
+    out(`使用当前密钥 ${pii.currentKeyId} 重新加密承租方个人信息，每批 ${batchSize} 行……`);
+    const result = await tenantsService.rotateKey(
+      { db: database.orm, pii },
+      { batchSize, onBatch: (done) => out(`  已重新加密 ${done} 行`) },
+    );
+    await database.orm.transaction((tx) =>
+      auditService.record(tx, systemActor, { action: 'pii.rotate_key', after: result }),
+    );
+    if (result.remaining > 0) {
+      out(`重新加密 ${result.reencrypted} 行；仍有 ${result.remaining} 行正被编辑而未处理，请稍后再次运行`);
+      return 1;
+    }
+    out(
+      `完成：重新加密 ${result.reencrypted} 行，全部个人信息现由密钥 ${result.keyId} 加密；可以从 PII_KEYS 中移除旧密钥`,
+    );
+    return 0;
+  };
+}
+
+/** Prints a new key for PII_KEYS (and one for PII_INDEX_KEY), for a first install or a rotation. */
+export const piiNewKey: Command = async (_database, args, out) => {
+  const keyId = args[0] ?? `k${new Date().toISOString().slice(0, 10).replaceAll('-', '')}`;
+  out(`PII_KEYS 新密钥（放在最前面，保留旧密钥直到 pii:rotate-key 完成）: ${newPiiKeyLine(keyId)}`);
+  out(`PII_INDEX_KEY（仅首次安装时设置，之后不要更换）: ${newPiiKeyLine('x').slice(2)}`);
+  return 0;
+};
+
+const commands: Record<string, (config: Config) => Command> = {
+  'audit:verify': () => auditVerify,
+  'user:create': () => userCreate,
+  'pii:rotate-key': (config) => piiRotateKey(new PiiCipher(piiKeyringFor(config))),
+  'pii:new-key': () => piiNewKey,
+};
 
 async function main() {
   const [name, ...args] = process.argv.slice(2);
-  const command = name ? commands[name] : undefined;
-  if (!command) {
+  const makeCommand = name ? commands[name] : undefined;
+  if (!makeCommand) {
     console.error(`用法: npm run cli -- <${Object.keys(commands).join(' | ')}> [参数]`);
     process.exit(2);
   }
   const config = loadConfig();
+  let command: Command;
+  try {
+    command = makeCommand(config);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
   const database = await openDatabase({
     url: config.databaseUrl,
     dataDir: path.join(config.dataDir, 'pglite'),

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { loadConfig } from './config.ts';
+import { PiiCipher } from './crypto/pii.ts';
+import { piiKeyringFor } from './crypto/pii-keys.ts';
 import { openDatabase } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { accountsWithDemoPassword, DEMO_PASSWORD, DEMO_USERS, seedDemo } from './demo/seed.ts';
@@ -8,6 +10,13 @@ import { type Scheduler, startScheduler } from './jobs/scheduler.ts';
 import { buildApp } from './server.ts';
 
 const config = loadConfig();
+let pii: PiiCipher;
+try {
+  pii = new PiiCipher(piiKeyringFor(config));
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
 const database = await openDatabase({
   url: config.databaseUrl,
   dataDir: path.join(config.dataDir, 'pglite'),
@@ -22,10 +31,10 @@ if (config.env === 'production') {
     process.exit(1);
   }
 } else if (config.demo) {
-  await seedDemo(database.orm);
+  await seedDemo(database.orm, { pii });
 }
 
-const app = await buildApp({ config, database });
+const app = await buildApp({ config, database, pii });
 let scheduler: Scheduler | undefined;
 if (config.jobs) {
   scheduler = await startScheduler(

@@ -10,18 +10,23 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
+import { PiiCipher } from './crypto/pii.ts';
+import { piiKeyringFor } from './crypto/pii-keys.ts';
 import type { Database } from './db/client.ts';
 import { installAccessControl, type RouteAccess } from './http/access.ts';
 import { installMetrics } from './http/metrics.ts';
 import { AppError, installProblemHandlers, sendProblem } from './http/problem.ts';
 import { Problem } from './http/schemas.ts';
 import { installValidators } from './http/validation.ts';
+import { assetsRoutes } from './modules/assets/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { createAuthService } from './modules/auth/service.ts';
 import { lateFeePreviewRoutes, schedulePreviewRoutes } from './modules/contracts/schedule.routes.ts';
 import { systemRoutes, VERSION } from './modules/system/routes.ts';
+import { tenantsRoutes } from './modules/tenants/routes.ts';
 import { usersRoutes } from './modules/users/routes.ts';
+import { type FileStore, LocalFileStore } from './storage/file-store.ts';
 
 const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
 
@@ -37,16 +42,21 @@ export const REDACTED_LOG_PATHS = [
   '*.idNumber',
   '*.phone',
   '*.contactPhone',
+  '*.bankAccount',
 ];
 
 export interface AppDependencies {
   config: Config;
   database: Database;
+  /** Encrypts personal data and computes its blind indexes; from the configured keys when absent. */
+  pii?: PiiCipher;
+  /** Where uploaded files go; a directory under STORAGE_DIR when absent. */
+  files?: FileStore;
   /** Where logs go (standard output when absent); tests read them. */
   logStream?: NodeJS.WritableStream;
 }
 
-export async function buildApp({ config, database, logStream }: AppDependencies): Promise<FastifyInstance> {
+export async function buildApp({ config, database, pii, files, logStream }: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -60,6 +70,8 @@ export async function buildApp({ config, database, logStream }: AppDependencies)
 
   const db = database.orm;
   const auth = createAuthService(db, { sessionIdleMinutes: config.sessionIdleMinutes });
+  const fileStore = files ?? new LocalFileStore(config.storageDir);
+  const piiCipher = pii ?? new PiiCipher(piiKeyringFor(config));
 
   installValidators(app);
   installProblemHandlers(app, config.bodyLimitBytes);
@@ -116,6 +128,8 @@ export async function buildApp({ config, database, logStream }: AppDependencies)
       await api.register(auditRoutes, { db });
       await api.register(schedulePreviewRoutes);
       await api.register(lateFeePreviewRoutes);
+      await api.register(assetsRoutes, { db, files: fileStore });
+      await api.register(tenantsRoutes, { db, pii: piiCipher });
     },
     { prefix: '/api/v1' },
   );

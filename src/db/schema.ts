@@ -1,5 +1,18 @@
 // Drizzle's view of the tables; the SQL in ./migrations is the source of truth and is applied at start.
-import { bigint, bigserial, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  date,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { ASSET_STATUSES, ASSET_TYPES, TAX_METHODS } from '../domain/asset-rules.ts';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -69,4 +82,92 @@ export const auditLog = pgTable('audit_log', {
   userAgent: text('user_agent'),
   prevHash: text('prev_hash').notNull(),
   hash: text('hash').notNull(),
+});
+
+// 0002_assets_tenants.sql
+
+export const orgSequences = pgTable(
+  'org_sequences',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    name: text('name').notNull(),
+    value: bigint('value', { mode: 'number' }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.orgId, table.name] })],
+);
+
+export const assets = pgTable('assets', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  orgId: uuid('org_id')
+    .notNull()
+    .references(() => orgs.id),
+  code: text('code').notNull(),
+  name: text('name').notNull(),
+  type: text('type', { enum: ASSET_TYPES }).notNull(),
+  parentId: uuid('parent_id'),
+  areaSqm: numeric('area_sqm', { precision: 12, scale: 2 }),
+  address: text('address'),
+  propertyCertificateNo: text('property_certificate_no'),
+  bookValueFen: bigint('book_value_fen', { mode: 'number' }),
+  acquisitionDate: date('acquisition_date', { mode: 'string' }),
+  taxMethod: text('tax_method', { enum: TAX_METHODS }),
+  status: text('status', { enum: ASSET_STATUSES }).notNull().default('vacant'),
+  remarks: text('remarks'),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+});
+
+export const assetStatusHistory = pgTable('asset_status_history', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  orgId: uuid('org_id').notNull(),
+  assetId: uuid('asset_id').notNull(),
+  fromStatus: text('from_status', { enum: ASSET_STATUSES }),
+  toStatus: text('to_status', { enum: ASSET_STATUSES }).notNull(),
+  reason: text('reason'),
+  contractId: uuid('contract_id'),
+  actorId: uuid('actor_id'),
+  actorName: text('actor_name'),
+  changedAt: timestamptz('changed_at').notNull().defaultNow(),
+});
+
+export const assetAttachments = pgTable('asset_attachments', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  orgId: uuid('org_id').notNull(),
+  assetId: uuid('asset_id').notNull(),
+  kind: text('kind', { enum: ['photo', 'document'] }).notNull(),
+  fileName: text('file_name').notNull(),
+  contentType: text('content_type').notNull(),
+  sizeBytes: integer('size_bytes').notNull(),
+  sha256: text('sha256').notNull(),
+  storageKey: text('storage_key').notNull(),
+  uploadedBy: uuid('uploaded_by'),
+  uploadedByName: text('uploaded_by_name'),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+});
+
+export const tenants = pgTable('tenants', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  orgId: uuid('org_id')
+    .notNull()
+    .references(() => orgs.id),
+  code: text('code').notNull(),
+  kind: text('kind', { enum: ['individual', 'enterprise'] }).notNull(),
+  name: text('name').notNull(),
+  idNumberEnc: text('id_number_enc'),
+  idNumberIndex: text('id_number_index'),
+  creditCode: text('credit_code'),
+  legalRepresentative: text('legal_representative'),
+  contactName: text('contact_name'),
+  phoneEnc: text('phone_enc').notNull(),
+  phoneIndex: text('phone_index').notNull(),
+  contactPhoneEnc: text('contact_phone_enc'),
+  contactPhoneIndex: text('contact_phone_index'),
+  address: text('address'),
+  bankName: text('bank_name'),
+  bankAccountEnc: text('bank_account_enc'),
+  remarks: text('remarks'),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
 });

@@ -1,12 +1,17 @@
 import { eq } from 'drizzle-orm';
+import type { PiiCipher } from '../crypto/pii.ts';
 import type { Orm } from '../db/client.ts';
 import { orgs, users } from '../db/schema.ts';
+import { assetsService } from '../modules/assets/service.ts';
 import { systemActor } from '../modules/audit/service.ts';
 import { verifyPassword } from '../modules/auth/password.ts';
 import type { Role } from '../modules/auth/permissions.ts';
 import { findOrCreateOrg } from '../modules/orgs/service.ts';
+import { tenantsService } from '../modules/tenants/service.ts';
 import { usersRepository } from '../modules/users/repository.ts';
 import { usersService } from '../modules/users/service.ts';
+import { demoAssetRows } from './assets.ts';
+import { demoTenantRows } from './tenants.ts';
 
 export const DEMO_PASSWORD = 'AssetPay@2026';
 export const DEMO_ORG = { code: 'zhengxin', name: '重庆永川政鑫资产经营有限公司（政鑫公司）' };
@@ -19,14 +24,33 @@ export const DEMO_USERS: { username: string; displayName: string; roles: Role[] 
   { username: 'shenji', displayName: '赵审计', roles: ['auditor'] },
 ];
 
-/** Seeds the demo organisation and its logins; running it again changes nothing. */
-export async function seedDemo(db: Orm): Promise<{ orgId: string; created: string[] }> {
+/**
+ * Seeds the demo organisation, its logins, its asset registry and tenants (through the services: audited, personal
+ * data encrypted, each kind in one transaction); running it again changes nothing.
+ */
+export async function seedDemo(db: Orm, { pii }: { pii: PiiCipher }): Promise<{ orgId: string; created: string[] }> {
   const org = await findOrCreateOrg(db, systemActor, DEMO_ORG);
   const created: string[] = [];
   for (const user of DEMO_USERS) {
     if (await usersRepository.findByUsername(db, user.username)) continue;
     await usersService.create(db, systemActor, org.id, { ...user, password: DEMO_PASSWORD });
     created.push(user.username);
+  }
+  const actor = { ...systemActor, orgId: org.id };
+  // An empty registry only: once people work in it, the demo leaves it alone.
+  if ((await assetsService.list(db, { orgId: org.id }, 1, 1)).total === 0) {
+    const outcome = await assetsService.importAssets(db, actor, demoAssetRows(), { dryRun: false, source: 'demo' });
+    if (outcome.problems.length > 0) throw new Error(`demo assets: ${JSON.stringify(outcome.problems.slice(0, 3))}`);
+    created.push(`${outcome.created} assets`);
+  }
+  const tenants = { db, pii };
+  if ((await tenantsService.list(tenants, { orgId: org.id }, 1, 1)).total === 0) {
+    const outcome = await tenantsService.importTenants(tenants, actor, demoTenantRows(), {
+      dryRun: false,
+      source: 'demo',
+    });
+    if (outcome.problems.length > 0) throw new Error(`demo tenants: ${JSON.stringify(outcome.problems.slice(0, 3))}`);
+    created.push(`${outcome.created} tenants`);
   }
   return { orgId: org.id, created };
 }

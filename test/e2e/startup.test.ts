@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { newPiiKeyLine } from '../../src/crypto/pii-keys.ts';
 import { TEST_DATABASE_URL } from '../helpers/app.ts';
 import { type RunningServer, runCli, startServer } from '../helpers/server.ts';
 
@@ -65,15 +66,24 @@ describe('production', () => {
     const demoSchema = freshSchema();
     const demo = await startServer({ DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: demoSchema });
     await demo.stop();
-    const refused = await startServer({
+    // Production needs the personal-data keys from its configuration, and says so.
+    const keys = { PII_KEYS: newPiiKeyLine('k1'), PII_INDEX_KEY: newPiiKeyLine('x').slice(2) };
+    const keyless = await startServer({
       NODE_ENV: 'production',
       DATABASE_URL: TEST_DATABASE_URL,
       DATABASE_SCHEMA: demoSchema,
     }).catch((error: Error) => error.message);
+    expect(keyless).toContain('拒绝启动：生产环境必须配置个人信息加密密钥 PII_KEYS');
+    const refused = await startServer({
+      NODE_ENV: 'production',
+      DATABASE_URL: TEST_DATABASE_URL,
+      DATABASE_SCHEMA: demoSchema,
+      ...keys,
+    }).catch((error: Error) => error.message);
     expect(refused).toContain('仍使用演示密码');
 
     const schema = freshSchema();
-    const env = { NODE_ENV: 'production', DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema };
+    const env = { NODE_ENV: 'production', DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema, ...keys };
     const created = await runCli(
       ['user:create', '--org-code', 'yongchuan', '--org-name', '永川资产公司', '--username', 'root_admin'],
       { ...env, ASSETPAY_NEW_PASSWORD: 'Prod#Admin2026' },

@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { expect } from 'vitest';
 import { type Config, loadConfig } from '../../src/config.ts';
+import { PiiCipher, randomKeyring } from '../../src/crypto/pii.ts';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { DEMO_PASSWORD, seedDemo } from '../../src/demo/seed.ts';
@@ -48,6 +52,8 @@ export interface TestApp extends TestDatabase {
   app: FastifyInstance;
   config: Config;
   orgId: string;
+  /** This app's personal-data cipher (random keys per test app). */
+  pii: PiiCipher;
   /** Logs a demo user in and returns the bearer token. */
   login(username: string): Promise<string>;
   /** Headers for a demo user's requests. */
@@ -56,9 +62,19 @@ export interface TestApp extends TestDatabase {
 
 export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const test = await openTestDatabase();
-  const config = { ...loadConfig({ NODE_ENV: 'test' }), jobs: false, ...overrides };
-  const { orgId } = await seedDemo(test.database.orm);
-  const app = await buildApp({ config, database: test.database });
+  const keyring = randomKeyring();
+  const storageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'assetpay-storage-'));
+  const config: Config = {
+    ...loadConfig({ NODE_ENV: 'test' }),
+    jobs: false,
+    piiKeys: keyring.keys,
+    piiIndexKey: keyring.indexKey,
+    storageDir,
+    ...overrides,
+  };
+  const pii = new PiiCipher(keyring);
+  const { orgId } = await seedDemo(test.database.orm, { pii });
+  const app = await buildApp({ config, database: test.database, pii });
   const tokens = new Map<string, string>();
   async function login(username: string) {
     const response = await app.inject({
@@ -74,6 +90,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     app,
     config,
     orgId,
+    pii,
     login,
     async as(username) {
       if (!tokens.has(username)) tokens.set(username, await login(username));
@@ -82,6 +99,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     async close() {
       await app.close();
       await test.close();
+      fs.rmSync(storageDir, { recursive: true, force: true });
     },
   };
 }
@@ -92,6 +110,6 @@ export function problemOf(response: LightMyRequestResponse) {
     status: number;
     code: string;
     detail: string;
-    errors?: { path: string; message: string }[];
+    errors?: { path: string; message: string; row?: number; column?: string }[];
   };
 }
