@@ -142,22 +142,23 @@ export function parseTenantRow(sheetRow: SheetRow, problems: RowProblem[]): Pars
     bankAccount: text(T.bankAccount),
     remarks: text(T.remarks),
   };
+  const tooLong = new Set<keyof TenantFields>();
   for (const [field, max] of Object.entries(LIMITS) as [keyof TenantFields, number][]) {
     const value = raw[field];
     if (value !== null && value !== undefined && [...value].length > max) {
       wrong(COLUMN_OF[field], 'cell_too_long', { max });
-      raw[field] = null;
+      tooLong.add(field);
     }
   }
-  if (kind !== null) {
-    const { problems: fieldProblems } = tenantFieldProblems(kind, raw, { creating: true });
-    for (const problem of fieldProblems) {
-      if (problem.field === 'idNumber' && typeof cells.get(T.idNumber) === 'number') continue;
-      wrong(COLUMN_OF[problem.field], problem.key, problem.params);
-    }
+  if (kind === null) return { row, fields: null };
+  const { normalized, problems: fieldProblems } = tenantFieldProblems(kind, raw, { creating: true });
+  for (const problem of fieldProblems) {
+    if (tooLong.has(problem.field)) continue;
+    if (problem.field === 'idNumber' && typeof cells.get(T.idNumber) === 'number') continue;
+    wrong(COLUMN_OF[problem.field], problem.key, problem.params);
   }
-  if (problems.length > before || kind === null) return { row, fields: null };
-  return { row, fields: { ...tenantFieldProblems(kind, raw, { creating: true }).normalized, kind } };
+  if (problems.length > before) return { row, fields: null };
+  return { row, fields: { ...normalized, kind } };
 }
 
 export const kindName = (kind: 'individual' | 'enterprise') => KIND_NAMES[kind];
