@@ -177,7 +177,8 @@ async function withIdentityUniqueness<T>(
     if (constraint === 'tenants_id_number_key' || constraint === 'tenants_credit_code_key') {
       await assertNotRegistered(ctx.db, orgId, values);
     }
-    if (constraint === 'tenants_code_key') throw new AppError(409, 'import_concurrent_change');
+    // An import (no single identity to name) racing another registration: nothing was written.
+    if (constraint?.startsWith('tenants_')) throw new AppError(409, 'import_concurrent_change');
     throw error;
   }
 }

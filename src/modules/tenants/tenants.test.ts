@@ -157,6 +157,19 @@ describe('registering tenants', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it('lets only one of two simultaneous registrations of the same person through, naming the winner to the other', async () => {
+    const idNumber = makeResidentId('500118', '1979-03-03', 77);
+    const [first, second] = await Promise.all(
+      ['双胞甲', '双胞乙'].map((name, i) => create({ kind: 'individual', name, idNumber, phone: `1370000000${i}` })),
+    );
+    const statuses = [first!.statusCode, second!.statusCode].sort();
+    expect(statuses).toEqual([201, 409]);
+    const [winner, loser] = first!.statusCode === 201 ? [first!, second!] : [second!, first!];
+    expect(problemOf(loser).detail).toBe(
+      `该身份证号已登记为承租方 ${winner.json().name}（编号 ${winner.json().code}）`,
+    );
+  });
+
   it('refuses bad input with a 4xx problem and writes nothing', async () => {
     const bad: Record<string, unknown>[] = [
       { kind: 'robot', name: 'x', phone: PHONE },
@@ -301,7 +314,7 @@ describe('exporting tenants', () => {
     expect(rows.map((cells) => [cells[0], cells[2], cells[3], cells[5]])).toEqual(
       list.items.map((item: Record<string, string>) => [item.code, item.name, item.idNumber, item.phone]),
     );
-    expect(rows.length).toBe(81);
+    expect(rows.length).toBe(82);
     for (const cells of rows) expect(String(cells[3])).toMatch(/^\d{3}\*{11}[\dX]{4}$/);
   });
 
