@@ -191,6 +191,9 @@ describe('lease contracts in the admin console', () => {
   it('shenpi approves it in the inbox; a rejection would need a reason', async () => {
     const page = await logIn('shenpi');
     await page.goto(`${server.url}/approvals`);
+    // The demo has contracts waiting too: find this one by its number.
+    await page.fill('#search_keyword', contractNumber);
+    await page.click('form#search button[type=submit]');
     const row = page.locator('.ant-table-tbody tr.ant-table-row', { hasText: contractNumber });
     await row.waitFor();
     expect(await row.locator('[data-testid=inbox-level]').textContent()).toBe('第 1 / 1 级');
