@@ -14,6 +14,7 @@ export default defineConfig({
             'src/http/**/*.test.ts',
             'src/crypto/**/*.test.ts',
             'src/excel/**/*.test.ts',
+            'web/src/**/*.test.ts',
           ],
         },
       },
@@ -21,6 +22,7 @@ export default defineConfig({
         test: {
           name: 'pglite',
           include: integration,
+          globalSetup: ['test/helpers/pglite-template.ts'],
           env: { TEST_DB: 'pglite' },
           testTimeout: 30_000,
           hookTimeout: 60_000,

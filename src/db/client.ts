@@ -26,6 +26,8 @@ export interface Database {
   /** pg-boss's adapter: empty `values` means a multi-statement script. */
   executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
   withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+  /** PGlite only: the whole data directory as a tarball, e.g. a migrated template for tests. */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -37,15 +39,22 @@ export interface DatabaseOptions {
   /** PostgreSQL schema to use as search_path (created if missing). */
   schema?: string;
   poolSize?: number;
+  /** A PGlite data directory dump (from `dumpDataDir`) to start from instead of an empty cluster. */
+  pgliteTemplate?: Blob;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.url ? openPostgres(options.url, options.schema, options.poolSize ?? 10) : openPglite(options.dataDir);
+  return options.url
+    ? openPostgres(options.url, options.schema, options.poolSize ?? 10)
+    : openPglite(options.dataDir, options.pgliteTemplate);
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
+async function openPglite(dataDir: string | undefined, template: Blob | undefined): Promise<Database> {
   if (dataDir && !dataDir.startsWith('memory://')) fs.mkdirSync(path.dirname(dataDir), { recursive: true });
-  const client = await PGlite.create(dataDir ?? 'memory://', { extensions: { btree_gist } });
+  const client = await PGlite.create(dataDir ?? 'memory://', {
+    extensions: { btree_gist },
+    ...(template ? { loadDataDir: template } : {}),
+  });
   await client.exec("SET TIME ZONE 'Asia/Shanghai'");
   const orm = drizzlePglite(client, { schema }) as unknown as Orm;
   const session: SqlSession = {
@@ -67,6 +76,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       return { rows: (await client.query(text, values)).rows };
     },
     withSession: (work) => work(session),
+    dumpDataDir: async () => (await client.dumpDataDir('none')) as Blob,
     close: () => client.close(),
   };
 }

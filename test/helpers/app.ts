@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
-import { expect } from 'vitest';
+import { expect, inject } from 'vitest';
 import { type Config, loadConfig } from '../../src/config.ts';
-import { PiiCipher, randomKeyring } from '../../src/crypto/pii.ts';
+import { PiiCipher, type PiiKeyring, randomKeyring } from '../../src/crypto/pii.ts';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { DEMO_PASSWORD, seedDemo } from '../../src/demo/seed.ts';
@@ -19,16 +19,32 @@ export interface TestDatabase {
   kind: 'pglite' | 'postgres';
   /** The PostgreSQL schema of this run, for pg-boss's own schema name. */
   schema: string | undefined;
+  /** The keys of personal data already in the database (a seeded template's), if any. */
+  keyring: PiiKeyring | undefined;
   close(): Promise<void>;
+}
+
+/** The migrated and seeded PGlite dump the global setup made, with the keys its personal data was encrypted with. */
+function pgliteTemplate(): { dump: Blob; keyring: PiiKeyring } | undefined {
+  const template = inject('pgliteTemplate');
+  if (!template || !fs.existsSync(template.file)) return undefined;
+  return {
+    dump: new Blob([fs.readFileSync(template.file)]),
+    keyring: {
+      keys: template.keys.map(({ id, key }) => ({ id, key: Buffer.from(key, 'base64') })),
+      indexKey: Buffer.from(template.indexKey, 'base64'),
+    },
+  };
 }
 
 /** A migrated database of the kind the test project asks for: PGlite in memory, or a fresh PostgreSQL schema. */
 export async function openTestDatabase(): Promise<TestDatabase> {
   const kind = process.env.TEST_DB === 'postgres' ? 'postgres' : 'pglite';
   if (kind === 'pglite') {
-    const database = await openDatabase({});
+    const template = pgliteTemplate();
+    const database = await openDatabase({ pgliteTemplate: template?.dump });
     await migrate(database);
-    return { database, kind, schema: undefined, close: () => database.close() };
+    return { database, kind, schema: undefined, keyring: template?.keyring, close: () => database.close() };
   }
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const database = await openDatabase({ url: TEST_DATABASE_URL, schema, poolSize: 5 });
@@ -37,6 +53,7 @@ export async function openTestDatabase(): Promise<TestDatabase> {
     database,
     kind,
     schema,
+    keyring: undefined,
     async close() {
       await database.close();
       const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
@@ -62,7 +79,7 @@ export interface TestApp extends TestDatabase {
 
 export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const test = await openTestDatabase();
-  const keyring = randomKeyring();
+  const keyring = test.keyring ?? randomKeyring();
   const storageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'assetpay-storage-'));
   const config: Config = {
     ...loadConfig({ NODE_ENV: 'test' }),
@@ -73,6 +90,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     ...overrides,
   };
   const pii = new PiiCipher(keyring);
+  // Idempotent: on a seeded template it only finds the demo organisation.
   const { orgId } = await seedDemo(test.database.orm, { pii });
   const app = await buildApp({ config, database: test.database, pii });
   const tokens = new Map<string, string>();
