@@ -86,12 +86,12 @@ export default function ApprovalInboxPage() {
         </Button>
       ),
     },
-    { key: 'tenantName', title: t('contract.tenant'), dataIndex: 'tenantName', ellipsis: true, width: 180 },
+    { key: 'tenantName', title: t('contract.tenant'), dataIndex: 'tenantName', ellipsis: true, width: 150 },
     {
       key: 'units',
       title: t('contract.units'),
       render: (detail) => assetCodes(detail.assets, t),
-      width: 180,
+      width: 120,
       ellipsis: true,
     },
     { key: 'term', title: t('contract.term'), render: termText },
@@ -108,8 +108,16 @@ export default function ApprovalInboxPage() {
     {
       key: 'previous',
       title: t('contract.inbox.previous'),
-      width: 240,
-      render: (detail) => <span data-testid="inbox-previous">{previousDecision(detail, t)}</span>,
+      width: 200,
+      ellipsis: true,
+      render: (detail) => {
+        const text = previousDecision(detail, t);
+        return (
+          <Tooltip title={text}>
+            <span data-testid="inbox-previous">{text}</span>
+          </Tooltip>
+        );
+      },
     },
     {
       key: 'submitted',
