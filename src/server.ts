@@ -22,7 +22,9 @@ import { assetsRoutes } from './modules/assets/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { createAuthService } from './modules/auth/service.ts';
+import { contractsRoutes } from './modules/contracts/routes.ts';
 import { lateFeePreviewRoutes, schedulePreviewRoutes } from './modules/contracts/schedule.routes.ts';
+import { notificationsRoutes } from './modules/notifications/routes.ts';
 import { systemRoutes, VERSION } from './modules/system/routes.ts';
 import { tenantsRoutes } from './modules/tenants/routes.ts';
 import { usersRoutes } from './modules/users/routes.ts';
@@ -130,6 +132,8 @@ export async function buildApp({ config, database, pii, files, logStream }: AppD
       await api.register(lateFeePreviewRoutes);
       await api.register(assetsRoutes, { db, files: fileStore });
       await api.register(tenantsRoutes, { db, pii: piiCipher });
+      await api.register(contractsRoutes, { db, pii: piiCipher, files: fileStore });
+      await api.register(notificationsRoutes, { db });
     },
     { prefix: '/api/v1' },
   );

@@ -2,6 +2,8 @@
 import {
   bigint,
   bigserial,
+  boolean,
+  customType,
   date,
   integer,
   jsonb,
@@ -13,6 +15,8 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { ASSET_STATUSES, ASSET_TYPES, TAX_METHODS } from '../domain/asset-rules.ts';
+import { CONTRACT_STATUSES } from '../domain/contract-rules.ts';
+import type { ContractTerms } from '../domain/rent-schedule.ts';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -170,4 +174,131 @@ export const tenants = pgTable('tenants', {
   remarks: text('remarks'),
   createdAt: timestamptz('created_at').notNull().defaultNow(),
   updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+});
+
+// 0003_contracts.sql
+
+/** A PostgreSQL daterange as its text, e.g. '[2026-01-15,2029-01-15)'. */
+const daterange = customType<{ data: string }>({ dataType: () => 'daterange' });
+
+export const contracts = pgTable('contracts', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  orgId: uuid('org_id')
+    .notNull()
+    .references(() => orgs.id),
+  number: text('number').notNull(),
+  tenantId: uuid('tenant_id').notNull(),
+  status: text('status', { enum: CONTRACT_STATUSES }).notNull().default('draft'),
+  terms: jsonb('terms').$type<ContractTerms>().notNull(),
+  startDate: date('start_date', { mode: 'string' }).notNull(),
+  endDate: date('end_date', { mode: 'string' }).notNull(),
+  monthlyRentFen: bigint('monthly_rent_fen', { mode: 'number' }).notNull(),
+  annualRentFen: bigint('annual_rent_fen', { mode: 'number' }).notNull(),
+  totalRentFen: bigint('total_rent_fen', { mode: 'number' }).notNull(),
+  depositFen: bigint('deposit_fen', { mode: 'number' }).notNull().default(0),
+  purpose: text('purpose'),
+  tenderAnnouncementNo: text('tender_announcement_no'),
+  dealConfirmationNo: text('deal_confirmation_no'),
+  remarks: text('remarks'),
+  approvalLevels: integer('approval_levels'),
+  approvalRound: integer('approval_round').notNull().default(0),
+  signDate: date('sign_date', { mode: 'string' }),
+  activatedAt: timestamptz('activated_at'),
+  terminationDate: date('termination_date', { mode: 'string' }),
+  terminationReason: text('termination_reason'),
+  finalSettlement: jsonb('final_settlement'),
+  releasedAt: timestamptz('released_at'),
+  renewedFromId: uuid('renewed_from_id'),
+  createdBy: uuid('created_by'),
+  createdByName: text('created_by_name'),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+});
+
+export const contractAssets = pgTable(
+  'contract_assets',
+  {
+    contractId: uuid('contract_id').notNull(),
+    assetId: uuid('asset_id').notNull(),
+    orgId: uuid('org_id').notNull(),
+    position: integer('position').notNull(),
+    period: daterange('period').notNull(),
+    active: boolean('active').notNull().default(false),
+  },
+  (table) => [primaryKey({ columns: [table.contractId, table.assetId] })],
+);
+
+export const contractApprovals = pgTable('contract_approvals', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  orgId: uuid('org_id').notNull(),
+  contractId: uuid('contract_id').notNull(),
+  round: integer('round').notNull(),
+  level: integer('level').notNull(),
+  decision: text('decision', { enum: ['approved', 'rejected'] }).notNull(),
+  approverId: uuid('approver_id'),
+  approverName: text('approver_name'),
+  comment: text('comment'),
+  decidedAt: timestamptz('decided_at').notNull().defaultNow(),
+});
+
+export const contractAttachments = pgTable('contract_attachments', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  orgId: uuid('org_id').notNull(),
+  contractId: uuid('contract_id').notNull(),
+  fileName: text('file_name').notNull(),
+  contentType: text('content_type').notNull(),
+  sizeBytes: integer('size_bytes').notNull(),
+  sha256: text('sha256').notNull(),
+  storageKey: text('storage_key').notNull(),
+  uploadedBy: uuid('uploaded_by'),
+  uploadedByName: text('uploaded_by_name'),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+});
+
+export const contractTemplates = pgTable('contract_templates', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  orgId: uuid('org_id')
+    .notNull()
+    .references(() => orgs.id),
+  name: text('name').notNull(),
+  fileName: text('file_name').notNull(),
+  sizeBytes: integer('size_bytes').notNull(),
+  sha256: text('sha256').notNull(),
+  storageKey: text('storage_key').notNull(),
+  placeholders: jsonb('placeholders').$type<string[]>().notNull(),
+  active: boolean('active').notNull().default(false),
+  uploadedBy: uuid('uploaded_by'),
+  uploadedByName: text('uploaded_by_name'),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+});
+
+export const depositRefundRequests = pgTable('deposit_refund_requests', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  orgId: uuid('org_id').notNull(),
+  contractId: uuid('contract_id').notNull(),
+  tenantId: uuid('tenant_id').notNull(),
+  amountFen: bigint('amount_fen', { mode: 'number' }).notNull(),
+  reason: text('reason', { enum: ['terminated', 'expired'] }).notNull(),
+  status: text('status', { enum: ['pending', 'approved', 'rejected', 'refunded'] })
+    .notNull()
+    .default('pending'),
+  requestedBy: uuid('requested_by'),
+  requestedByName: text('requested_by_name'),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+});
+
+export const notifications = pgTable('notifications', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  orgId: uuid('org_id')
+    .notNull()
+    .references(() => orgs.id),
+  recipientRole: text('recipient_role').notNull(),
+  channel: text('channel').notNull().default('in_app'),
+  kind: text('kind').notNull(),
+  entityType: text('entity_type'),
+  entityId: text('entity_id'),
+  title: text('title').notNull(),
+  body: text('body').notNull(),
+  dedupeKey: text('dedupe_key').notNull(),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
 });

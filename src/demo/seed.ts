@@ -21,6 +21,7 @@ export const DEMO_USERS: { username: string; displayName: string; roles: Role[] 
   { username: 'zichan', displayName: '张资产', roles: ['asset_manager'] },
   { username: 'caiwu', displayName: '李财务', roles: ['finance'] },
   { username: 'shenpi', displayName: '王审批', roles: ['approver'] },
+  { username: 'zongjingli', displayName: '刘总经理', roles: ['approver'] },
   { username: 'shenji', displayName: '赵审计', roles: ['auditor'] },
 ];
 

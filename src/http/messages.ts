@@ -330,6 +330,89 @@ const messages = {
     zh: '上级资产编号 {code} 在系统和本表中都不存在',
     en: 'The parent code {code} is neither in the registry nor in this sheet',
   },
+  // Lease contracts (租赁合同)
+  contract_status_draft: { zh: '草稿', en: 'a draft' },
+  contract_status_pending_approval: { zh: '审批中', en: 'pending approval' },
+  contract_status_approved: { zh: '已审批', en: 'approved' },
+  contract_status_active: { zh: '生效中', en: 'active' },
+  contract_status_expired: { zh: '已到期', en: 'expired' },
+  contract_status_terminated: { zh: '已终止', en: 'terminated' },
+  contract_action_update: { zh: '修改', en: 'be edited' },
+  contract_action_submit: { zh: '提交审批', en: 'be submitted' },
+  contract_action_approve: { zh: '审批通过', en: 'be approved' },
+  contract_action_reject: { zh: '驳回', en: 'be rejected' },
+  contract_action_activate: { zh: '签订生效', en: 'be activated' },
+  contract_action_terminate: { zh: '提前终止', en: 'be terminated' },
+  contract_action_renew: { zh: '续签', en: 'be renewed' },
+  contract_wrong_status: {
+    zh: '合同 {number} 当前为“{status}”，不能{action}',
+    en: 'Contract {number} is {status} and cannot {action}',
+  },
+  contract_tenant_not_found: {
+    zh: '承租方不存在：{id}，请先登记承租方',
+    en: 'No such tenant: {id}; register the tenant first',
+  },
+  contract_asset_not_found: { zh: '资产不存在：{id}', en: 'No such asset: {id}' },
+  contract_asset_not_leasable_type: {
+    zh: '资产 {code} 是{type}，不能单独出租；请选择房间/铺位、车位、土地、仓库或厂房',
+    en: 'Asset {code} is {type} and is not leased as a whole; choose units, parking spaces, land, warehouses or factories',
+  },
+  contract_overlap: {
+    zh: '资产 {code} 在 {from} 至 {to} 已由合同 {number} 租用，与本合同租期重叠',
+    en: 'Asset {code} is leased by contract {number} from {from} to {to}, which overlaps this term',
+  },
+  contract_tender_required: {
+    zh: '年租金 {annualRent} 元达到公开招租标准（{threshold} 元），提交审批前请填写招租公告编号和成交确认书编号',
+    en: 'An annual rent of {annualRent} yuan reaches the public tender threshold ({threshold} yuan); enter the tender announcement and deal confirmation numbers before submitting',
+  },
+  contract_same_approver: {
+    zh: '您已审批过本合同的第 {level} 级，第 {next} 级须由另一位审批人审批',
+    en: 'You approved level {level} of this contract; level {next} needs a different approver',
+  },
+  contract_approval_taken: {
+    zh: '这一级审批刚刚已由他人处理，请刷新后查看',
+    en: 'This approval level was just decided by someone else; reload the contract',
+  },
+  contract_sign_date_future: {
+    zh: '签订日期 {signDate} 晚于今天，请填写实际签订日期',
+    en: 'The signing date {signDate} is in the future; enter the day it was signed',
+  },
+  contract_termination_date_outside: {
+    zh: '提前终止日期应晚于开始日期 {startDate} 且早于结束日期 {endDate}',
+    en: 'An early termination date must come after the start date {startDate} and before the end date {endDate}',
+  },
+  contract_renewal_exists: {
+    zh: '合同 {number} 已有续签合同 {renewal}',
+    en: 'Contract {number} already has the renewal {renewal}',
+  },
+  contract_template_unreadable: {
+    zh: '模板不是有效的 Word .docx 文件（请在 Word 中另存为 .docx 后上传）',
+    en: 'The template is not a valid Word .docx file (save it as .docx in Word and upload again)',
+  },
+  contract_template_unknown_placeholders: {
+    zh: '模板中有无法识别的占位符：{names}（可用的占位符见 GET /api/v1/contract-templates/placeholders）',
+    en: 'The template has unknown placeholders: {names} (see GET /api/v1/contract-templates/placeholders)',
+  },
+  contract_template_syntax: {
+    zh: '模板中有 {count} 处占位符写法有误：{details}',
+    en: 'The template has {count} malformed placeholders: {details}',
+  },
+  settings_tiers_first_not_zero: {
+    zh: '第一档审批的年租金起点应为 0',
+    en: 'The first approval tier starts at an annual rent of 0',
+  },
+  settings_tiers_not_increasing: {
+    zh: '第 {n} 档的年租金起点应高于上一档，审批级数不能少于上一档',
+    en: 'Tier {n} must start above the previous tier and need at least as many levels',
+  },
+  settings_term_above_law: {
+    zh: '租期上限不能超过 {max} 年（《民法典》第七百零五条）',
+    en: 'The term limit cannot exceed {max} years (Civil Code art. 705)',
+  },
+  settings_prefix_invalid: {
+    zh: '合同编号前缀应为 1–10 位大写字母或数字，以字母开头，如 ZX',
+    en: 'The number prefix is 1–10 capital letters or digits, starting with a letter, e.g. ZX',
+  },
   internal: {
     zh: '服务器内部错误，请稍后重试；如持续出现请联系管理员（错误编号 {requestId}）',
     en: 'Internal server error; retry later, and contact an administrator if it persists (error id {requestId})',

@@ -11,7 +11,7 @@ beforeAll(async () => {
   t = await createTestApp();
   scheduler = await startScheduler(
     t.database,
-    scheduledJobs({ auth: t.app.auth }),
+    scheduledJobs({ auth: t.app.auth, db: t.database.orm }),
     t.schema ? `${t.schema}_pgboss` : 'pgboss',
   );
 });
@@ -37,5 +37,12 @@ describe('scheduled jobs on pg-boss', () => {
       sql`SELECT u.username FROM sessions s JOIN users u ON u.id = s.user_id`,
     );
     expect(remaining.map((row) => row.username)).toEqual(['zichan']);
+  });
+
+  it('schedules the daily contract run, which expires, frees units and alerts through the queue', async () => {
+    const schedules = await scheduler.boss.getSchedules();
+    expect(schedules.find((schedule) => schedule.name === 'contract-daily')).toMatchObject({ cron: '5 0 * * *' });
+    const output = (await scheduler.runNow('contract-daily')) as Record<string, number>;
+    expect(Object.keys(output).sort()).toEqual(['alerted', 'expired', 'released']);
   });
 });

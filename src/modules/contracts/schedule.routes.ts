@@ -39,13 +39,23 @@ function fieldLabel(path: string): FieldLabel {
   return index === undefined ? { key } : { key, params: { n: Number(index) + 1 } };
 }
 
+/**
+ * Terms' rule violations as a 422 problem in the caller's language; `prefix` places the terms in a larger body
+ * ('terms/' for a contract).
+ */
+export function termsViolationsError(error: RuleViolations<MessageKey>, request: FastifyRequest, prefix = '') {
+  const violations = new RuleViolations(error.problems.map((problem) => ({ ...problem, path: prefix + problem.path })));
+  const labelOf = (path: string) => fieldLabel(path.slice(prefix.length));
+  return ruleViolationsError(violations, languageOf(request.headers['accept-language']), labelOf);
+}
+
 /** Runs a pure rule, turning its violations into a 422 problem in the caller's language. */
 function applyRule<T>(request: FastifyRequest, rule: () => T): T {
   try {
     return rule();
   } catch (error) {
     if (!(error instanceof RuleViolations)) throw error;
-    throw ruleViolationsError(error, languageOf(request.headers['accept-language']), fieldLabel);
+    throw termsViolationsError(error, request);
   }
 }
 

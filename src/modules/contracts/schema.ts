@@ -1,10 +1,13 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { CONTRACT_STATUSES, MAX_APPROVAL_LEVELS } from '../../domain/contract-rules.ts';
 import {
   BILLING_CYCLES,
+  type ContractTerms,
   MAX_DUE_OFFSET_DAYS,
   MAX_MONTHLY_RENT_FEN,
   MAX_TERM_YEARS,
 } from '../../domain/rent-schedule.ts';
+import { PageQuery } from '../../http/schemas.ts';
 
 // The contract terms JSON of domain.md ("Contract terms"). Shapes and types are checked here; the rules
 // (dates in order, rent-free days inside the term, rates as exact decimals …) by domain/rent-schedule.ts,
@@ -139,3 +142,266 @@ export const LateFeePreviewSchema = Type.Object({
   lateFeeFen: Type.Integer({ description: '违约金（分），整体四舍五入一次并按上限封顶' }),
   overdueDays: Type.Integer({ description: '计收违约金的天数（宽限期后、截止日前仍有未缴本金的天数）' }),
 });
+
+// Contracts: the requests of the workflow and what it answers.
+
+const uuid = (description: string) => Type.String({ format: 'uuid', description });
+const optionalText = (description: string, maxLength = 200) =>
+  Type.Optional(Type.Union([Type.String({ maxLength }), Type.Null()], { description }));
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const ContractStatusSchema = Type.Union(
+  CONTRACT_STATUSES.map((status) => Type.Literal(status)),
+  {
+    description:
+      'draft 草稿 · pending_approval 审批中 · approved 已审批 · active 生效 · expired 到期 · terminated 终止',
+  },
+);
+
+const contractFields = {
+  tenantId: uuid('承租方 id'),
+  assetIds: Type.Array(Type.String({ format: 'uuid' }), {
+    minItems: 1,
+    maxItems: 50,
+    uniqueItems: true,
+    description: '出租的资产（房间/铺位、车位、土地、仓库、厂房）id',
+  }),
+  terms: ContractTermsSchema,
+  purpose: optionalText('租赁用途，如 办公、商业、居住', 100),
+  tenderAnnouncementNo: optionalText('招租公告编号（年租金达到公开招租标准时必填）', 100),
+  dealConfirmationNo: optionalText('成交确认书编号（年租金达到公开招租标准时必填）', 100),
+  remarks: optionalText('备注', 1000),
+};
+
+export const CreateContractBody = Type.Object(contractFields, { additionalProperties: false });
+
+export const UpdateContractBody = Type.Object(
+  {
+    tenantId: Type.Optional(contractFields.tenantId),
+    assetIds: Type.Optional(contractFields.assetIds),
+    terms: Type.Optional(ContractTermsSchema),
+    purpose: contractFields.purpose,
+    tenderAnnouncementNo: contractFields.tenderAnnouncementNo,
+    dealConfirmationNo: contractFields.dealConfirmationNo,
+    remarks: contractFields.remarks,
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const ContractListQuery = Type.Object(
+  {
+    ...PageQuery,
+    status: Type.Optional(Type.Array(ContractStatusSchema, { description: '状态，可多选' })),
+    tenantId: Type.Optional(uuid('承租方')),
+    assetId: Type.Optional(uuid('资产')),
+    endingWithinDays: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 3650, description: '生效中且在今天起 N 天内到期的合同' }),
+    ),
+    keyword: Type.Optional(Type.String({ maxLength: 100, description: '合同编号、承租方名称、资产编号或名称' })),
+  },
+  { additionalProperties: false },
+);
+
+export const ExpiringQuery = Type.Object(
+  {
+    withinDays: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 3650, description: '天数；默认为合同设置中的到期提醒天数（默认 90）' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const CommentBody = Type.Object(
+  { comment: Type.Optional(Type.String({ maxLength: 1000, description: '审批意见' })) },
+  { additionalProperties: false },
+);
+
+export const RejectBody = Type.Object(
+  { comment: Type.String({ minLength: 1, maxLength: 1000, description: '驳回理由（必填）' }) },
+  { additionalProperties: false },
+);
+
+export const ActivateBody = Type.Object(
+  { signDate: Type.String({ format: 'date', description: '签订日期 YYYY-MM-DD，不能晚于今天' }) },
+  { additionalProperties: false },
+);
+
+export const TerminateBody = Type.Object(
+  {
+    terminationDate: Type.String({
+      format: 'date',
+      description: '提前终止日期（租金计至当日），晚于开始日期且早于结束日期',
+    }),
+    reason: Type.String({ minLength: 1, maxLength: 1000, description: '终止原因' }),
+  },
+  { additionalProperties: false },
+);
+
+const ContractAssetSchema = Type.Object({
+  id: Type.String(),
+  code: Type.String(),
+  name: Type.String(),
+  type: Type.String(),
+  areaSqm: Nullable(Type.String()),
+  status: Type.String({ description: '资产当前状态' }),
+});
+
+export const ContractSchema = Type.Object({
+  id: Type.String(),
+  number: Type.String({ description: '合同编号，如 ZX-2026-0001' }),
+  status: ContractStatusSchema,
+  tenantId: Type.String(),
+  tenantName: Type.String(),
+  assetIds: Type.Array(Type.String()),
+  assets: Type.Array(ContractAssetSchema),
+  terms: Type.Unsafe<ContractTerms>({
+    type: 'object',
+    additionalProperties: true,
+    description: '合同条款（domain.md "Contract terms"）',
+  }),
+  startDate: Type.String(),
+  endDate: Type.String(),
+  monthlyRentFen: Type.Integer({ description: '首期月租金（分）' }),
+  annualRentFen: Type.Integer({ description: '年租金（分）= 月租金 × 12，用于审批级数和公开招租标准' }),
+  totalRentFen: Type.Integer({ description: '租期内租金合计（分）' }),
+  depositFen: Type.Integer(),
+  purpose: Nullable(Type.String()),
+  tenderAnnouncementNo: Nullable(Type.String()),
+  dealConfirmationNo: Nullable(Type.String()),
+  remarks: Nullable(Type.String()),
+  approvalLevels: Nullable(Type.Integer({ description: '提交时确定的审批级数' })),
+  signDate: Nullable(Type.String()),
+  terminationDate: Nullable(Type.String()),
+  terminationReason: Nullable(Type.String()),
+  renewedFromId: Nullable(Type.String({ description: '续签自哪份合同' })),
+  createdByName: Nullable(Type.String()),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+
+export const ContractAttachmentSchema = Type.Object({
+  id: Type.String(),
+  contractId: Type.String(),
+  fileName: Type.String(),
+  contentType: Type.String(),
+  sizeBytes: Type.Integer(),
+  sha256: Type.String(),
+  uploadedByName: Nullable(Type.String()),
+  createdAt: Type.String(),
+});
+
+export const ContractDetailSchema = Type.Composite([
+  ContractSchema,
+  Type.Object({
+    tenderRequired: Type.Boolean({ description: '年租金达到公开招租标准，提交前须有招租记录' }),
+    requiredApprovalLevels: Type.Integer({ description: '需要的审批级数（已提交的按提交时，否则按当前设置）' }),
+    schedule: SchedulePreviewSchema,
+    approval: Type.Object({
+      round: Type.Integer({ description: '第几次提交' }),
+      approvedLevels: Type.Integer({ description: '本次提交已通过的级数' }),
+      nextLevel: Nullable(Type.Integer({ description: '待审批的级数' })),
+      approverIds: Type.Array(Nullable(Type.String()), { description: '本次提交已审批通过的审批人（下一级须换人）' }),
+      steps: Type.Array(
+        Type.Object({
+          round: Type.Integer(),
+          level: Type.Integer(),
+          decision: Type.Union([Type.Literal('approved'), Type.Literal('rejected')]),
+          approverId: Nullable(Type.String()),
+          approverName: Nullable(Type.String()),
+          comment: Nullable(Type.String()),
+          decidedAt: Type.String(),
+        }),
+      ),
+    }),
+    attachments: Type.Array(ContractAttachmentSchema),
+    history: Type.Array(
+      Type.Object({
+        at: Type.String(),
+        action: Type.String({ description: '审计动作，如 contract.submit' }),
+        actorName: Nullable(Type.String()),
+        fromStatus: Nullable(Type.String()),
+        toStatus: Nullable(Type.String()),
+        comment: Nullable(Type.String()),
+      }),
+      { description: '状态变更历史（来自审计日志），按时间先后' },
+    ),
+    activatedAt: Nullable(Type.String()),
+    finalSettlement: Type.Unknown({
+      description:
+        '提前终止的结算：periods 为计至终止日的租金计划，finalPeriod 为按天折算的最后一期（scheduledAmountFen 为原计划金额），cancelledPeriods 为不再收取的账期',
+    }),
+    depositRefundRequest: Nullable(
+      Type.Object({ id: Type.String(), amountFen: Type.Integer(), reason: Type.String(), status: Type.String() }),
+    ),
+    renewal: Nullable(Type.Object({ id: Type.String(), number: Type.String() }, { description: '续签合同' })),
+  }),
+]);
+
+export const ExpiringSchema = Type.Object({
+  withinDays: Type.Integer(),
+  items: Type.Array(Type.Composite([ContractSchema, Type.Object({ daysLeft: Type.Integer() })])),
+});
+
+export const ApprovalTierSchema = Type.Object(
+  {
+    fromAnnualRentFen: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: '年租金起点（分）' }),
+    levels: Type.Integer({ minimum: 1, maximum: MAX_APPROVAL_LEVELS, description: '审批级数' }),
+  },
+  { additionalProperties: false },
+);
+
+const settingsFields = {
+  approvalTiers: Type.Array(ApprovalTierSchema, {
+    minItems: 1,
+    maxItems: MAX_APPROVAL_LEVELS,
+    description: '按年租金分档的审批级数；默认 40 万元以下 1 级，40 万元及以上 2 级',
+  }),
+  tenderThresholdFen: Type.Integer({
+    minimum: 0,
+    maximum: Number.MAX_SAFE_INTEGER,
+    description: '公开招租标准：年租金达到该金额（分）须公开招租，默认 5 万元',
+  }),
+  maxTermYears: Type.Integer({ minimum: 1, maximum: MAX_TERM_YEARS, description: '租期上限（年），默认 5，最多 20' }),
+  expiryAlertDays: Type.Integer({ minimum: 1, maximum: 365, description: '到期提醒天数，默认 90' }),
+  numberPrefix: Type.String({ minLength: 1, maxLength: 10, description: '合同编号前缀，如 ZX' }),
+};
+
+export const ContractSettingsSchema = Type.Object(settingsFields);
+
+export const UpdateContractSettingsBody = Type.Object(
+  {
+    approvalTiers: Type.Optional(settingsFields.approvalTiers),
+    tenderThresholdFen: Type.Optional(settingsFields.tenderThresholdFen),
+    maxTermYears: Type.Optional(settingsFields.maxTermYears),
+    expiryAlertDays: Type.Optional(settingsFields.expiryAlertDays),
+    numberPrefix: Type.Optional(settingsFields.numberPrefix),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const TemplateSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  fileName: Type.String(),
+  sizeBytes: Type.Integer(),
+  sha256: Type.String(),
+  placeholders: Type.Array(Type.String()),
+  active: Type.Boolean({ description: '正在使用的模板；没有时使用系统默认模板' }),
+  uploadedByName: Nullable(Type.String()),
+  createdAt: Type.String(),
+});
+
+export const PlaceholdersSchema = Type.Object({
+  fields: Type.Array(Type.Object({ name: Type.String(), description: Type.String() })),
+  loops: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      fields: Type.Array(Type.Object({ name: Type.String(), description: Type.String() })),
+    }),
+  ),
+});
+
+export const AttachmentParams = Type.Object(
+  { id: Type.String({ format: 'uuid' }), attachmentId: Type.String({ format: 'uuid' }) },
+  { additionalProperties: false },
+);

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
-import type { Orm } from '../../db/client.ts';
+import type { Executor, Orm } from '../../db/client.ts';
 import { orgs } from '../../db/schema.ts';
+import { notFound } from '../../http/problem.ts';
 import { type Actor, auditService } from '../audit/service.ts';
 
 export type OrgRow = typeof orgs.$inferSelect;
@@ -20,4 +21,34 @@ export async function findOrCreateOrg(db: Orm, actor: Actor, input: { code: stri
     });
     return created!;
   });
+}
+
+/** The organisation's name, as the contracts print it (出租方). */
+export async function orgName(db: Executor, orgId: string): Promise<string> {
+  const [org] = await db.select({ name: orgs.name }).from(orgs).where(eq(orgs.id, orgId));
+  if (!org) throw notFound('org', orgId);
+  return org.name;
+}
+
+/** One section of the organisation's settings (orgs.settings[section]); undefined when never saved. */
+export async function orgSettingsSection(db: Executor, orgId: string, section: string): Promise<unknown> {
+  const [org] = await db.select({ settings: orgs.settings }).from(orgs).where(eq(orgs.id, orgId));
+  if (!org) throw notFound('org', orgId);
+  return org.settings[section];
+}
+
+/** Replaces one section of the settings inside the caller's transaction, the org row locked; returns the old one. */
+export async function replaceOrgSettingsSection(
+  tx: Executor,
+  orgId: string,
+  section: string,
+  value: unknown,
+): Promise<unknown> {
+  const [org] = await tx.select({ settings: orgs.settings }).from(orgs).where(eq(orgs.id, orgId)).for('update');
+  if (!org) throw notFound('org', orgId);
+  await tx
+    .update(orgs)
+    .set({ settings: { ...org.settings, [section]: value } })
+    .where(eq(orgs.id, orgId));
+  return org.settings[section];
 }
