@@ -11,6 +11,7 @@ import { tenantsService } from '../modules/tenants/service.ts';
 import { usersRepository } from '../modules/users/repository.ts';
 import { usersService } from '../modules/users/service.ts';
 import { demoAssetRows } from './assets.ts';
+import { seedDemoContracts } from './contracts.ts';
 import { demoTenantRows } from './tenants.ts';
 
 export const DEMO_PASSWORD = 'AssetPay@2026';
@@ -53,6 +54,8 @@ export async function seedDemo(db: Orm, { pii }: { pii: PiiCipher }): Promise<{ 
     if (outcome.problems.length > 0) throw new Error(`demo tenants: ${JSON.stringify(outcome.problems.slice(0, 3))}`);
     created.push(`${outcome.created} tenants`);
   }
+  const contracts = await seedDemoContracts(db, { pii, orgId: org.id });
+  if (contracts > 0) created.push(`${contracts} contracts`);
   return { orgId: org.id, created };
 }
 

@@ -259,6 +259,7 @@ describe('exporting the asset list', () => {
     const typeNames: Record<string, string> = { unit: '房间/铺位' };
     const statusNames: Record<string, string> = {
       vacant: '空置',
+      leased: '已出租',
       reserved: '预留',
       self_use: '自用',
       unavailable: '维修/不可租',
