@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, gte, ilike, lt, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, ilike, lt, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { auditChain, auditLog } from '../../db/schema.ts';
 
@@ -16,10 +16,16 @@ export interface AuditFilter {
 }
 
 export const auditRepository = {
-  /** Locks the chain head for the rest of the transaction, creating it at genesis if new. */
+  /**
+   * Locks the chain head for the rest of the transaction, creating it at genesis if new: one statement, as the
+   * conflicting update locks the existing head and returns it unchanged (after any concurrent writer has committed).
+   */
   async lockChainHead(db: Executor, chain: string, genesisHash: string) {
-    await db.insert(auditChain).values({ chain, seq: 0, hash: genesisHash }).onConflictDoNothing();
-    const [head] = await db.select().from(auditChain).where(eq(auditChain.chain, chain)).for('update');
+    const [head] = await db
+      .insert(auditChain)
+      .values({ chain, seq: 0, hash: genesisHash })
+      .onConflictDoUpdate({ target: auditChain.chain, set: { seq: sql`${auditChain.seq}` } })
+      .returning();
     return head!;
   },
 
