@@ -187,8 +187,22 @@ export const contractsRepository = {
     return result;
   },
 
-  /** Replaces the contract's units (a draft's: none is active yet). */
-  async setAssets(
+  /** Records a new draft's units, in the order chosen, for its term (not held until it is signed). */
+  async insertAssets(
+    db: Executor,
+    orgId: string,
+    contractId: string,
+    assetIds: string[],
+    from: CalendarDate,
+    to: CalendarDate,
+  ): Promise<void> {
+    await db.execute(sql`INSERT INTO contract_assets (contract_id, asset_id, org_id, position, period)
+      SELECT ${contractId}, asset_id, ${orgId}, position - 1, ${dateRange(from, to)}
+      FROM unnest(${sql.param(assetIds)}::uuid[]) WITH ORDINALITY AS chosen(asset_id, position)`);
+  },
+
+  /** Replaces a draft's units (none is held yet). */
+  async replaceAssets(
     db: Executor,
     orgId: string,
     contractId: string,
@@ -197,10 +211,7 @@ export const contractsRepository = {
     to: CalendarDate,
   ): Promise<void> {
     await db.delete(contractAssets).where(eq(contractAssets.contractId, contractId));
-    for (const [position, assetId] of assetIds.entries()) {
-      await db.execute(sql`INSERT INTO contract_assets (contract_id, asset_id, org_id, position, period)
-        VALUES (${contractId}, ${assetId}, ${orgId}, ${position}, ${dateRange(from, to)})`);
-    }
+    await this.insertAssets(db, orgId, contractId, assetIds, from, to);
   },
 
   /** Marks the units as held by the contract from `from` to `to`; the exclusion constraint refuses an overlap. */

@@ -426,7 +426,7 @@ export const contractsService = {
         createdBy: actor.id,
         createdByName: actor.name,
       });
-      await repo.setAssets(tx, actor.orgId, id, assetIds, row.startDate, row.endDate);
+      await repo.insertAssets(tx, actor.orgId, id, assetIds, row.startDate, row.endDate);
       await auditService.record(tx, actor, {
         action: 'contract.create',
         entityType: 'contract',
@@ -465,7 +465,7 @@ export const contractsService = {
         ...(changes.remarks !== undefined ? { remarks: optionalText(changes.remarks) } : {}),
       });
       if (changes.assetIds || changes.terms) {
-        await repo.setAssets(tx, actor.orgId, id, assetIds, after.startDate, after.endDate);
+        await repo.replaceAssets(tx, actor.orgId, id, assetIds, after.startDate, after.endDate);
       }
       await auditService.record(tx, actor, {
         action: 'contract.update',
@@ -592,9 +592,8 @@ export const contractsService = {
       ctx.db.transaction(async (tx) => {
         const before = await lockedContract(tx, actor.orgId, id, 'activate');
         const assetIds = await repo.assetIdsOf(tx, id);
-        const [overlap] = await repo.overlaps(tx, id, assetIds, before.startDate, before.endDate);
-        if (overlap) throw overlapError(overlap);
-        // First hold the units (waiting here for a racing activation to finish), then lease them.
+        // First hold the units (waiting here for a racing activation to finish; an overlap is refused by the
+        // exclusion constraint and named by withOverlapGuard), then lease them.
         await repo.holdAssets(tx, id, before.startDate, before.endDate);
         await assetsService.recordLease(tx, actor, { assetIds, contractId: id, reason: `合同 ${before.number} 生效` });
         const after = await repo.update(tx, id, {
