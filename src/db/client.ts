@@ -7,6 +7,7 @@ import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
+import { emptyClusterTemplate, isNewDataDir } from './pglite-cluster.ts';
 import * as schema from './schema.ts';
 
 export type Orm = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -49,8 +50,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     : openPglite(options.dataDir, options.pgliteTemplate);
 }
 
-async function openPglite(dataDir: string | undefined, template: Blob | undefined): Promise<Database> {
-  if (dataDir && !dataDir.startsWith('memory://')) fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+async function openPglite(dataDir: string | undefined, given: Blob | undefined): Promise<Database> {
+  let template = given;
+  if (dataDir && !dataDir.startsWith('memory://')) {
+    fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+    if (!template && isNewDataDir(dataDir)) template = emptyClusterTemplate();
+  }
   const client = await PGlite.create(dataDir ?? 'memory://', {
     extensions: { btree_gist },
     ...(template ? { loadDataDir: template } : {}),

@@ -26,11 +26,8 @@ export const DEMO_USERS: { username: string; displayName: string; roles: Role[] 
   { username: 'shenji', displayName: '赵审计', roles: ['auditor'] },
 ];
 
-/**
- * Seeds the demo organisation, its logins, its asset registry and tenants (through the services: audited, personal
- * data encrypted, each kind in one transaction); running it again changes nothing.
- */
-export async function seedDemo(db: Orm, { pii }: { pii: PiiCipher }): Promise<{ orgId: string; created: string[] }> {
+/** Seeds the demo organisation and its logins; running it again changes nothing. */
+export async function seedDemoLogins(db: Orm): Promise<{ orgId: string; created: string[] }> {
   const org = await findOrCreateOrg(db, systemActor, DEMO_ORG);
   const created: string[] = [];
   for (const user of DEMO_USERS) {
@@ -38,15 +35,24 @@ export async function seedDemo(db: Orm, { pii }: { pii: PiiCipher }): Promise<{ 
     await usersService.create(db, systemActor, org.id, { ...user, password: DEMO_PASSWORD });
     created.push(user.username);
   }
-  const actor = { ...systemActor, orgId: org.id };
+  return { orgId: org.id, created };
+}
+
+/**
+ * Seeds the demo asset registry, tenants and contracts (through the services: audited, personal data encrypted,
+ * each kind in one transaction); running it again changes nothing.
+ */
+export async function seedDemoBusiness(db: Orm, { pii, orgId }: { pii: PiiCipher; orgId: string }): Promise<string[]> {
+  const created: string[] = [];
+  const actor = { ...systemActor, orgId };
   // An empty registry only: once people work in it, the demo leaves it alone.
-  if ((await assetsService.list(db, { orgId: org.id }, 1, 1)).total === 0) {
+  if ((await assetsService.list(db, { orgId }, 1, 1)).total === 0) {
     const outcome = await assetsService.importAssets(db, actor, demoAssetRows(), { dryRun: false, source: 'demo' });
     if (outcome.problems.length > 0) throw new Error(`demo assets: ${JSON.stringify(outcome.problems.slice(0, 3))}`);
     created.push(`${outcome.created} assets`);
   }
   const tenants = { db, pii };
-  if ((await tenantsService.list(tenants, { orgId: org.id }, 1, 1)).total === 0) {
+  if ((await tenantsService.list(tenants, { orgId }, 1, 1)).total === 0) {
     const outcome = await tenantsService.importTenants(tenants, actor, demoTenantRows(), {
       dryRun: false,
       source: 'demo',
@@ -54,9 +60,16 @@ export async function seedDemo(db: Orm, { pii }: { pii: PiiCipher }): Promise<{ 
     if (outcome.problems.length > 0) throw new Error(`demo tenants: ${JSON.stringify(outcome.problems.slice(0, 3))}`);
     created.push(`${outcome.created} tenants`);
   }
-  const contracts = await seedDemoContracts(db, { pii, orgId: org.id });
+  const contracts = await seedDemoContracts(db, { pii, orgId });
   if (contracts > 0) created.push(`${contracts} contracts`);
-  return { orgId: org.id, created };
+  return created;
+}
+
+/** The whole demo: logins, then the business data. */
+export async function seedDemo(db: Orm, { pii }: { pii: PiiCipher }): Promise<{ orgId: string; created: string[] }> {
+  const logins = await seedDemoLogins(db);
+  const business = await seedDemoBusiness(db, { pii, orgId: logins.orgId });
+  return { orgId: logins.orgId, created: [...logins.created, ...business] };
 }
 
 /** Production refuses to run while any active account still has the published demo password. */
