@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { MAX_ATTACHMENT_BYTES, type SniffedType, sniffAttachmentType } from '../domain/file-type.ts';
 import { AppError } from './problem.ts';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -60,4 +62,14 @@ export function sendDownload(
     .header('content-disposition', contentDisposition(file.fileName, file.disposition))
     .header('cache-control', 'no-store')
     .send(file.body);
+}
+
+/** An attachment checked by its first bytes (photo or PDF/Word, at most 10 MB), with its size and SHA-256; 413/415 otherwise. */
+export function checkedAttachment(content: Buffer): { type: SniffedType; sizeBytes: number; sha256: string } {
+  if (content.length > MAX_ATTACHMENT_BYTES) {
+    throw new AppError(413, 'file_too_large', { limitMb: MAX_ATTACHMENT_BYTES / 1024 / 1024 });
+  }
+  const type = sniffAttachmentType(content);
+  if (!type) throw new AppError(415, 'attachment_type');
+  return { type, sizeBytes: content.length, sha256: createHash('sha256').update(content).digest('hex') };
 }

@@ -52,3 +52,21 @@ export class LocalFileStore implements FileStore {
     );
   }
 }
+
+/**
+ * Puts the bytes under `key`, then records them (in the caller's transaction); if recording fails the bytes are
+ * removed again, so no record is ever without its file (a failed removal leaves an orphan file, never the reverse).
+ */
+export async function storeThenRecord<T>(
+  files: FileStore,
+  file: { key: string; content: Buffer; contentType: string },
+  record: () => Promise<T>,
+): Promise<T> {
+  await files.put(file.key, file.content, file.contentType);
+  try {
+    return await record();
+  } catch (error) {
+    await files.remove(file.key).catch(() => {});
+    throw error;
+  }
+}

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Executor, Orm } from '../../db/client.ts';
 import { uniqueViolation } from '../../db/errors.ts';
@@ -13,12 +13,13 @@ import {
   type TaxMethod,
 } from '../../domain/asset-rules.ts';
 import { normalizeArea } from '../../domain/decimal-text.ts';
-import { isXlsx, MAX_ATTACHMENT_BYTES, sniffAttachmentType } from '../../domain/file-type.ts';
+import { isXlsx } from '../../domain/file-type.ts';
 import { exportWorkbook, readSheet, templateWorkbook } from '../../excel/sheets.ts';
+import { checkedAttachment } from '../../http/files.ts';
 import { type ImportOutcome, MAX_IMPORT_ROWS, type RowProblem, sheetProblem } from '../../http/imports.ts';
 import type { MessageKey, MessageParams } from '../../http/messages.ts';
 import { AppError, notFound } from '../../http/problem.ts';
-import type { FileStore } from '../../storage/file-store.ts';
+import { type FileStore, storeThenRecord } from '../../storage/file-store.ts';
 import { type Actor, auditService } from '../audit/service.ts';
 import {
   type AssetFilter,
@@ -454,17 +455,12 @@ export const assetsService = {
     assetId: string,
     file: { fileName: string; content: Buffer },
   ): Promise<AttachmentRow> {
-    if (file.content.length > MAX_ATTACHMENT_BYTES) {
-      throw new AppError(413, 'file_too_large', { limitMb: MAX_ATTACHMENT_BYTES / 1024 / 1024 });
-    }
-    const type = sniffAttachmentType(file.content);
-    if (!type) throw new AppError(415, 'attachment_type');
+    const { type, sizeBytes, sha256 } = checkedAttachment(file.content);
     await this.get(db, actor.orgId, assetId);
     const id = randomUUID();
-    const storageKey = `assets/${actor.orgId}/${assetId}/${id}.${type.extension}`;
-    await files.put(storageKey, file.content, type.mime);
-    try {
-      return await db.transaction(async (tx) => {
+    const key = `assets/${actor.orgId}/${assetId}/${id}.${type.extension}`;
+    return storeThenRecord(files, { key, content: file.content, contentType: type.mime }, () =>
+      db.transaction(async (tx) => {
         if (!(await assetsRepository.findById(tx, actor.orgId, assetId, true))) throw notFound('asset', assetId);
         const row = await assetsRepository.insertAttachment(tx, {
           id,
@@ -473,9 +469,9 @@ export const assetsService = {
           kind: type.kind,
           fileName: file.fileName,
           contentType: type.mime,
-          sizeBytes: file.content.length,
-          sha256: createHash('sha256').update(file.content).digest('hex'),
-          storageKey,
+          sizeBytes,
+          sha256,
+          storageKey: key,
           uploadedBy: actor.id,
           uploadedByName: actor.name,
         });
@@ -486,11 +482,8 @@ export const assetsService = {
           after: attachmentView(row),
         });
         return row;
-      });
-    } catch (error) {
-      await files.remove(storageKey).catch(() => {});
-      throw error;
-    }
+      }),
+    );
   },
 
   async readAttachment(

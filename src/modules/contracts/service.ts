@@ -19,12 +19,13 @@ import {
   tenderRequired,
   terminatedTerms,
 } from '../../domain/contract-rules.ts';
-import { MAX_ATTACHMENT_BYTES, sniffAttachmentType } from '../../domain/file-type.ts';
+import { sniffAttachmentType } from '../../domain/file-type.ts';
 import { formatYuan } from '../../domain/money.ts';
 import { type ContractTerms, type RentSchedule, rentSchedule } from '../../domain/rent-schedule.ts';
+import { checkedAttachment } from '../../http/files.ts';
 import type { FieldProblem } from '../../http/problem.ts';
 import { AppError, notFound } from '../../http/problem.ts';
-import type { FileStore } from '../../storage/file-store.ts';
+import { type FileStore, storeThenRecord } from '../../storage/file-store.ts';
 import { assetsService } from '../assets/service.ts';
 import { type Actor, auditService, systemActor } from '../audit/service.ts';
 import { notificationsService } from '../notifications/service.ts';
@@ -801,10 +802,9 @@ export const contractsService = {
       );
     }
     const id = randomUUID();
-    const storageKey = `contract-templates/${actor.orgId}/${id}.docx`;
-    await ctx.files.put(storageKey, file.content, DOCX_TYPE);
-    try {
-      return await ctx.db.transaction(async (tx) => {
+    const key = `contract-templates/${actor.orgId}/${id}.docx`;
+    return storeThenRecord(ctx.files, { key, content: file.content, contentType: DOCX_TYPE }, () =>
+      ctx.db.transaction(async (tx) => {
         await repo.deactivateTemplates(tx, actor.orgId);
         const row = await repo.insertTemplate(tx, {
           id,
@@ -813,7 +813,7 @@ export const contractsService = {
           fileName: file.fileName,
           sizeBytes: file.content.length,
           sha256: createHash('sha256').update(file.content).digest('hex'),
-          storageKey,
+          storageKey: key,
           placeholders: check.placeholders,
           active: true,
           uploadedBy: actor.id,
@@ -826,11 +826,8 @@ export const contractsService = {
           after: templateView(row),
         });
         return row;
-      });
-    } catch (error) {
-      await ctx.files.remove(storageKey).catch(() => {});
-      throw error;
-    }
+      }),
+    );
   },
 
   /** Puts an uploaded template in use (`active`), or stops using it so the default drafts again. */
@@ -866,17 +863,12 @@ export const contractsService = {
     contractId: string,
     file: { fileName: string; content: Buffer },
   ) {
-    if (file.content.length > MAX_ATTACHMENT_BYTES) {
-      throw new AppError(413, 'file_too_large', { limitMb: MAX_ATTACHMENT_BYTES / 1024 / 1024 });
-    }
-    const type = sniffAttachmentType(file.content);
-    if (!type) throw new AppError(415, 'attachment_type');
+    const { type, sizeBytes, sha256 } = checkedAttachment(file.content);
     if (!(await repo.findById(ctx.db, actor.orgId, contractId))) throw notFound('contract', contractId);
     const id = randomUUID();
-    const storageKey = `contracts/${actor.orgId}/${contractId}/${id}.${type.extension}`;
-    await ctx.files.put(storageKey, file.content, type.mime);
-    try {
-      return await ctx.db.transaction(async (tx) => {
+    const key = `contracts/${actor.orgId}/${contractId}/${id}.${type.extension}`;
+    return storeThenRecord(ctx.files, { key, content: file.content, contentType: type.mime }, () =>
+      ctx.db.transaction(async (tx) => {
         if (!(await repo.findById(tx, actor.orgId, contractId, true))) throw notFound('contract', contractId);
         const row = await repo.insertAttachment(tx, {
           id,
@@ -884,9 +876,9 @@ export const contractsService = {
           contractId,
           fileName: file.fileName,
           contentType: type.mime,
-          sizeBytes: file.content.length,
-          sha256: createHash('sha256').update(file.content).digest('hex'),
-          storageKey,
+          sizeBytes,
+          sha256,
+          storageKey: key,
           uploadedBy: actor.id,
           uploadedByName: actor.name,
         });
@@ -897,11 +889,8 @@ export const contractsService = {
           after: attachmentView(row),
         });
         return row;
-      });
-    } catch (error) {
-      await ctx.files.remove(storageKey).catch(() => {});
-      throw error;
-    }
+      }),
+    );
   },
 
   async readAttachment(
