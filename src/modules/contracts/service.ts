@@ -229,7 +229,7 @@ async function checkParties(
       { path: 'body/tenantId', key: 'contract_tenant_not_found', params },
     ]);
   }
-  const problems: (FieldProblem & { status: number })[] = [];
+  const problems: FieldProblem[] = [];
   for (const [index, assetId] of input.assetIds.entries()) {
     const path = `body/assetIds/${index}`;
     const asset = await assetsService.get(tx as Orm, orgId, assetId).catch((error) => {
@@ -237,21 +237,20 @@ async function checkParties(
       throw error;
     });
     if (!asset) {
-      problems.push({ path, key: 'contract_asset_not_found', params: { id: assetId }, status: 422 });
+      problems.push({ path, key: 'contract_asset_not_found', params: { id: assetId } });
     } else if (!(LEASABLE_ASSET_TYPES as readonly string[]).includes(asset.type)) {
       const params = { code: asset.code, type: [`asset_type_${asset.type}` as const] };
-      problems.push({ path, key: 'contract_asset_not_leasable_type', params, status: 422 });
+      problems.push({ path, key: 'contract_asset_not_leasable_type', params });
     } else if (asset.status === 'disposed') {
       const params = { code: asset.code, status: ['asset_status_disposed' as const] };
-      problems.push({ path, key: 'asset_not_leasable', params, status: 422 });
+      problems.push({ path, key: 'asset_not_leasable', params });
     }
   }
   const [first] = problems;
   if (first) {
-    const errors = problems.map(({ status: _status, ...problem }) => problem);
     throw problems.length === 1
-      ? new AppError(422, first.key, first.params, errors)
-      : new AppError(422, 'validation_failed', {}, errors);
+      ? new AppError(422, first.key, first.params, problems)
+      : new AppError(422, 'validation_failed', {}, problems);
   }
   const [overlap] = await repo.overlaps(tx, contractId, input.assetIds, input.startDate, input.endDate);
   if (overlap) throw overlapError(overlap);
