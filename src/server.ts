@@ -150,7 +150,7 @@ async function registerWeb(app: FastifyInstance) {
   if (built) {
     await app.register(fastifyStatic, {
       root: webDist,
-      wildcard: false,
+      wildcard: true,
       index: ['index.html'],
       allowedPath: (pathName) => !pathName.startsWith('/api/'),
     });
