@@ -2,10 +2,8 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Browser, Download, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser.ts';
+import { choose, launchBrowser, logIn as logInAs, successMessage } from '../helpers/browser.ts';
 import { type RunningServer, startServer } from '../helpers/server.ts';
-
-const PASSWORD = 'AssetPay@2026';
 
 /** GB 11643-1999: Σ digit × weight mod 11 picks the check character. */
 function residentId(first17: string): string {
@@ -30,31 +28,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function logIn(username: string): Promise<Page> {
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1440, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/login`);
-  await page.fill('#username', username);
-  await page.fill('#password', PASSWORD);
-  await page.click('[data-testid=login-submit]');
-  await page.locator('[data-testid=dashboard]').waitFor();
-  return page;
-}
-
-/** Opens an antd Select by its input id, optionally types a search, and clicks the option with that text. */
-async function choose(page: Page, inputId: string, optionText: string, search?: string) {
-  const input = page.locator(`#${inputId}`);
-  await input.click();
-  if (search !== undefined) await input.fill(search);
-  // Wait until the dropdown has finished opening: a click during its animation is lost.
-  const open = '.ant-select-dropdown:visible:not([class*="-appear"]):not([class*="-enter"]):not([class*="-leave"])';
-  await page.locator(`${open} .ant-select-item-option`, { hasText: optionText }).first().click();
-  await page.locator('.ant-select', { has: input, hasText: optionText }).waitFor();
-}
-
-async function successMessage(page: Page, text: string) {
-  await page.locator('.ant-message-notice', { hasText: text }).first().waitFor();
-}
+const logIn = (username: string) => logInAs(browser, server.url, username);
 
 /** Submits the list page's search form (antd spaces out two-character Chinese button labels, so no text match). */
 async function search(page: Page) {

@@ -1,12 +1,16 @@
 import fs from 'node:fs/promises';
 import PizZip from 'pizzip';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chineseAmount } from '../../src/domain/chinese-amount.ts';
-import { launchBrowser } from '../helpers/browser.ts';
+import {
+  choose,
+  launchBrowser,
+  logIn as logInAs,
+  DEMO_PASSWORD as PASSWORD,
+  successMessage,
+} from '../helpers/browser.ts';
 import { type RunningServer, startServer } from '../helpers/server.ts';
-
-const PASSWORD = 'AssetPay@2026';
 
 let server: RunningServer;
 let browser: Browser;
@@ -52,30 +56,7 @@ async function freeUnit(): Promise<{ id: string; code: string; name: string }> {
   throw new Error('no vacant demo unit without contracts');
 }
 
-async function logIn(username: string): Promise<Page> {
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1440, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/login`);
-  await page.fill('#username', username);
-  await page.fill('#password', PASSWORD);
-  await page.click('[data-testid=login-submit]');
-  await page.locator('[data-testid=dashboard]').waitFor();
-  return page;
-}
-
-/** Opens an antd Select by its input id, types a search, and clicks the option with that text. */
-async function choose(page: Page, inputId: string, optionText: string, search?: string) {
-  const input = page.locator(`#${inputId}`);
-  await input.click();
-  if (search !== undefined) await input.fill(search);
-  const open = '.ant-select-dropdown:visible:not([class*="-appear"]):not([class*="-enter"]):not([class*="-leave"])';
-  await page.locator(`${open} .ant-select-item-option`, { hasText: optionText }).first().click();
-  await page.locator('.ant-select', { has: input, hasText: optionText }).waitFor();
-}
-
-async function successMessage(page: Page, text: string) {
-  await page.locator('.ant-message-notice', { hasText: text }).first().waitFor();
-}
+const logIn = (username: string) => logInAs(browser, server.url, username);
 
 /** The text of a .docx body (word/document.xml without its markup). */
 async function documentText(file: string): Promise<string> {
