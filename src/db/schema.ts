@@ -16,6 +16,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { ASSET_STATUSES, ASSET_TYPES, TAX_METHODS } from '../domain/asset-rules.ts';
 import { CONTRACT_STATUSES } from '../domain/contract-rules.ts';
+import type { LateFeeTerms } from '../domain/late-fee.ts';
 import type { ContractTerms } from '../domain/rent-schedule.ts';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -172,6 +173,7 @@ export const tenants = pgTable('tenants', {
   bankName: text('bank_name'),
   bankAccountEnc: text('bank_account_enc'),
   remarks: text('remarks'),
+  wechatOpenid: text('wechat_openid'),
   createdAt: timestamptz('created_at').notNull().defaultNow(),
   updatedAt: timestamptz('updated_at').notNull().defaultNow(),
 });
@@ -208,6 +210,7 @@ export const contracts = pgTable('contracts', {
   terminationReason: text('termination_reason'),
   finalSettlement: jsonb('final_settlement'),
   releasedAt: timestamptz('released_at'),
+  plannedAt: timestamptz('planned_at'),
   renewedFromId: uuid('renewed_from_id'),
   createdBy: uuid('created_by'),
   createdByName: text('created_by_name'),
@@ -301,4 +304,221 @@ export const notifications = pgTable('notifications', {
   body: text('body').notNull(),
   dedupeKey: text('dedupe_key').notNull(),
   createdAt: timestamptz('created_at').notNull().defaultNow(),
+});
+
+// 0004_billing_ledger.sql
+
+const fen = (name: string) => bigint(name, { mode: 'number' });
+const day = (name: string) => date(name, { mode: 'string' });
+
+export const ledgerAccounts = pgTable('ledger_accounts', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  orgId: uuid('org_id').notNull(),
+  purpose: text('purpose').notNull(),
+  code: text('code').notNull(),
+  name: text('name').notNull(),
+  normalSide: text('normal_side', { enum: ['debit', 'credit'] }).notNull(),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+});
+
+export const JOURNAL_ENTRY_KINDS = [
+  'bill_issued',
+  'late_fee',
+  'waiver',
+  'payment',
+  'settlement',
+  'refund',
+  'reversal',
+  'adjustment',
+] as const;
+
+export const journalEntries = pgTable('journal_entries', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  orgId: uuid('org_id').notNull(),
+  entryNo: bigint('entry_no', { mode: 'number' }).generatedAlwaysAsIdentity(),
+  entryDate: day('entry_date').notNull(),
+  kind: text('kind', { enum: JOURNAL_ENTRY_KINDS }).notNull(),
+  memo: text('memo').notNull(),
+  sourceType: text('source_type'),
+  sourceId: uuid('source_id'),
+  reversesEntryId: uuid('reverses_entry_id'),
+  createdBy: uuid('created_by'),
+  createdByName: text('created_by_name'),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+});
+
+export const journalLines = pgTable('journal_lines', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  entryId: uuid('entry_id').notNull(),
+  orgId: uuid('org_id').notNull(),
+  accountId: uuid('account_id').notNull(),
+  debitFen: fen('debit_fen').notNull().default(0),
+  creditFen: fen('credit_fen').notNull().default(0),
+  tenantId: uuid('tenant_id'),
+  contractId: uuid('contract_id'),
+  billId: uuid('bill_id'),
+});
+
+export const BILL_KINDS = ['rent', 'deposit', 'charge', 'final'] as const;
+export const BILL_STATUSES = ['open', 'partial', 'paid', 'void'] as const;
+
+export const billPlan = pgTable(
+  'bill_plan',
+  {
+    orgId: uuid('org_id').notNull(),
+    contractId: uuid('contract_id').notNull(),
+    tenantId: uuid('tenant_id').notNull(),
+    kind: text('kind', { enum: ['rent', 'deposit', 'final'] }).notNull(),
+    periodIndex: integer('period_index').notNull(),
+    periodStart: day('period_start').notNull(),
+    periodEnd: day('period_end').notNull(),
+    dueDate: day('due_date').notNull(),
+    amountFen: fen('amount_fen').notNull(),
+    netFen: fen('net_fen').notNull(),
+    taxFen: fen('tax_fen').notNull(),
+    cancelled: boolean('cancelled').notNull().default(false),
+  },
+  (table) => [primaryKey({ columns: [table.contractId, table.kind, table.periodIndex] })],
+);
+
+export const billingRuns = pgTable('billing_runs', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  orgId: uuid('org_id').notNull(),
+  throughDate: day('through_date').notNull(),
+  trigger: text('trigger', { enum: ['manual', 'schedule'] }).notNull(),
+  issued: integer('issued').notNull().default(0),
+  skipped: integer('skipped').notNull().default(0),
+  amountFen: fen('amount_fen').notNull().default(0),
+  startedBy: uuid('started_by'),
+  startedByName: text('started_by_name'),
+  startedAt: timestamptz('started_at').notNull().defaultNow(),
+  finishedAt: timestamptz('finished_at'),
+});
+
+export const bills = pgTable('bills', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  orgId: uuid('org_id').notNull(),
+  number: text('number').notNull(),
+  contractId: uuid('contract_id').notNull(),
+  tenantId: uuid('tenant_id').notNull(),
+  kind: text('kind', { enum: BILL_KINDS }).notNull(),
+  periodIndex: integer('period_index'),
+  revision: integer('revision').notNull().default(0),
+  periodStart: day('period_start'),
+  periodEnd: day('period_end'),
+  dueDate: day('due_date').notNull(),
+  amountFen: fen('amount_fen').notNull(),
+  netFen: fen('net_fen').notNull(),
+  taxFen: fen('tax_fen').notNull(),
+  taxRate: text('tax_rate').notNull().default('0'),
+  lateFeeTerms: jsonb('late_fee_terms').$type<LateFeeTerms | null>(),
+  lateFeeFen: fen('late_fee_fen').notNull().default(0),
+  lateFeeWaivedFen: fen('late_fee_waived_fen').notNull().default(0),
+  principalPaidFen: fen('principal_paid_fen').notNull().default(0),
+  lateFeePaidFen: fen('late_fee_paid_fen').notNull().default(0),
+  status: text('status', { enum: BILL_STATUSES }).notNull().default('open'),
+  chargeItem: text('charge_item'),
+  description: text('description'),
+  billingRunId: uuid('billing_run_id'),
+  replacesBillId: uuid('replaces_bill_id'),
+  voidReason: text('void_reason'),
+  voidedAt: timestamptz('voided_at'),
+  voidedBy: uuid('voided_by'),
+  voidedByName: text('voided_by_name'),
+  settledOn: day('settled_on'),
+  issuedBy: uuid('issued_by'),
+  issuedByName: text('issued_by_name'),
+  issuedAt: timestamptz('issued_at').notNull().defaultNow(),
+  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+});
+
+export const BILL_LINE_KINDS = ['rent', 'deposit', 'charge', 'final', 'late_fee', 'late_fee_waiver'] as const;
+
+export const billLines = pgTable('bill_lines', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  billId: uuid('bill_id').notNull(),
+  orgId: uuid('org_id').notNull(),
+  kind: text('kind', { enum: BILL_LINE_KINDS }).notNull(),
+  description: text('description').notNull(),
+  amountFen: fen('amount_fen').notNull(),
+  netFen: fen('net_fen').notNull(),
+  taxFen: fen('tax_fen').notNull(),
+  asOf: day('as_of'),
+  journalEntryId: uuid('journal_entry_id'),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+});
+
+export const PAYMENT_METHODS = ['bank_transfer', 'cash', 'pos', 'wechatpay', 'alipay', 'unionpay'] as const;
+
+export const payments = pgTable('payments', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  orgId: uuid('org_id').notNull(),
+  number: text('number').notNull(),
+  tenantId: uuid('tenant_id').notNull(),
+  method: text('method', { enum: PAYMENT_METHODS }).notNull(),
+  amountFen: fen('amount_fen').notNull(),
+  advanceFen: fen('advance_fen').notNull().default(0),
+  receivedOn: day('received_on').notNull(),
+  reference: text('reference'),
+  paymentOrderNo: text('payment_order_no'),
+  remarks: text('remarks'),
+  journalEntryId: uuid('journal_entry_id'),
+  recordedBy: uuid('recorded_by'),
+  recordedByName: text('recorded_by_name'),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+});
+
+export const paymentAllocations = pgTable('payment_allocations', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  orgId: uuid('org_id').notNull(),
+  paymentId: uuid('payment_id').notNull(),
+  billId: uuid('bill_id').notNull(),
+  appliedOn: day('applied_on').notNull(),
+  principalFen: fen('principal_fen').notNull(),
+  lateFeeFen: fen('late_fee_fen').notNull(),
+});
+
+export const lateFeeWaivers = pgTable('late_fee_waivers', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  orgId: uuid('org_id').notNull(),
+  billId: uuid('bill_id').notNull(),
+  amountFen: fen('amount_fen').notNull(),
+  reason: text('reason').notNull(),
+  status: text('status', { enum: ['pending', 'approved', 'rejected'] })
+    .notNull()
+    .default('pending'),
+  requestedBy: uuid('requested_by'),
+  requestedByName: text('requested_by_name'),
+  requestedAt: timestamptz('requested_at').notNull().defaultNow(),
+  decidedBy: uuid('decided_by'),
+  decidedByName: text('decided_by_name'),
+  decidedAt: timestamptz('decided_at'),
+  decisionNote: text('decision_note'),
+  journalEntryId: uuid('journal_entry_id'),
+});
+
+export const outboundMessages = pgTable('outbound_messages', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  orgId: uuid('org_id').notNull(),
+  channel: text('channel', { enum: ['sms', 'wechat'] }).notNull(),
+  kind: text('kind').notNull(),
+  tenantId: uuid('tenant_id'),
+  billId: uuid('bill_id'),
+  recipientEnc: text('recipient_enc').notNull(),
+  recipientMasked: text('recipient_masked').notNull(),
+  templateCode: text('template_code').notNull(),
+  params: jsonb('params').$type<Record<string, string>>().notNull().default({}),
+  body: text('body').notNull(),
+  payLink: text('pay_link'),
+  status: text('status', { enum: ['pending', 'sent', 'failed', 'dead'] })
+    .notNull()
+    .default('pending'),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: timestamptz('next_attempt_at').notNull().defaultNow(),
+  provider: text('provider'),
+  providerMessageId: text('provider_message_id'),
+  lastError: text('last_error'),
+  dedupeKey: text('dedupe_key').notNull(),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+  sentAt: timestamptz('sent_at'),
 });
