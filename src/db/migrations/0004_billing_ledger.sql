@@ -319,3 +319,16 @@ CREATE TABLE outbound_messages (
 CREATE INDEX outbound_messages_due_idx ON outbound_messages (next_attempt_at) WHERE status IN ('pending', 'failed');
 CREATE INDEX outbound_messages_org_idx ON outbound_messages (org_id, created_at DESC);
 CREATE INDEX outbound_messages_bill_idx ON outbound_messages (bill_id) WHERE bill_id IS NOT NULL;
+
+-- Writes that move money take an Idempotency-Key (api.md): the first answer is kept and given again for the same key
+-- and body; a different body with the same key is refused. `status_code` is NULL while the first request runs.
+CREATE TABLE idempotency_keys (
+  scope         text NOT NULL,
+  key           text NOT NULL,
+  request_hash  text NOT NULL,
+  status_code   integer,
+  response      jsonb,
+  created_at    timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (scope, key)
+);
+CREATE INDEX idempotency_keys_created_idx ON idempotency_keys (created_at);
