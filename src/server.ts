@@ -24,6 +24,7 @@ import { authRoutes } from './modules/auth/routes.ts';
 import { createAuthService } from './modules/auth/service.ts';
 import { contractsRoutes } from './modules/contracts/routes.ts';
 import { lateFeePreviewRoutes, schedulePreviewRoutes } from './modules/contracts/schedule.routes.ts';
+import { ledgerRoutes } from './modules/ledger/routes.ts';
 import { notificationsRoutes } from './modules/notifications/routes.ts';
 import { systemRoutes, VERSION } from './modules/system/routes.ts';
 import { tenantsRoutes } from './modules/tenants/routes.ts';
@@ -134,6 +135,7 @@ export async function buildApp({ config, database, pii, files, logStream }: AppD
       await api.register(tenantsRoutes, { db, pii: piiCipher });
       await api.register(contractsRoutes, { db, pii: piiCipher, files: fileStore });
       await api.register(notificationsRoutes, { db });
+      await api.register(ledgerRoutes, { db });
     },
     { prefix: '/api/v1' },
   );

@@ -413,6 +413,10 @@ const messages = {
     zh: '合同编号前缀应为 1–10 位大写字母或数字，以字母开头，如 ZX',
     en: 'The number prefix is 1–10 capital letters or digits, starting with a letter, e.g. ZX',
   },
+  ledger_account_code_taken: {
+    zh: '科目编号 {code} 已被科目“{name}”使用，请换一个编号',
+    en: 'The account code {code} is already used by “{name}”; choose another',
+  },
   internal: {
     zh: '服务器内部错误，请稍后重试；如持续出现请联系管理员（错误编号 {requestId}）',
     en: 'Internal server error; retry later, and contact an administrator if it persists (error id {requestId})',
