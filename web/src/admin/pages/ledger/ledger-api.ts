@@ -1,0 +1,78 @@
+// The general ledger's read side as the console calls it (src/modules/ledger routes): the trial balance, an
+// account's lines with the running balance, and the receivables sub-ledger. Money is integer fen.
+
+import type { Query } from '../../../shared/api.ts';
+import { api } from '../../api.ts';
+
+export interface TrialBalanceAccount {
+  id?: string;
+  code: string;
+  name: string;
+  debitFen: number;
+  creditFen: number;
+  balanceFen: number;
+}
+
+export interface TrialBalance {
+  accounts: TrialBalanceAccount[];
+  balanced: boolean;
+  totalDebitFen: number;
+  totalCreditFen: number;
+}
+
+export interface LedgerAccount {
+  id: string;
+  code: string;
+  name: string;
+  purpose?: string | null;
+  type?: string | null;
+}
+
+export interface AccountLine {
+  entryId: string;
+  entryNo: string | number;
+  entryDate: string;
+  kind: string;
+  memo: string | null;
+  debitFen: number;
+  creditFen: number;
+  balanceFen: number;
+  tenantId: string | null;
+  contractId: string | null;
+  billId: string | null;
+}
+
+export interface AccountLines {
+  account: LedgerAccount;
+  openingBalanceFen: number;
+  closingBalanceFen: number;
+  items: AccountLine[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+/** One row of the receivables sub-ledger (by tenant, or by contract with its tenant). */
+export interface ReceivableRow {
+  tenantId?: string | null;
+  tenantName?: string | null;
+  contractId?: string | null;
+  contractNumber?: string | null;
+  debitFen?: number;
+  creditFen?: number;
+  balanceFen: number;
+}
+
+export const ledgerApi = {
+  trialBalance: (query: Query) => api.get<TrialBalance>('/api/v1/ledger/trial-balance', query),
+  accounts: () => api.get<{ items: LedgerAccount[] } | LedgerAccount[]>('/api/v1/ledger/accounts'),
+  lines: (accountId: string, query: Query) =>
+    api.get<AccountLines>(`/api/v1/ledger/accounts/${encodeURIComponent(accountId)}/lines`, query),
+  receivables: (by: 'tenant' | 'contract') =>
+    api.get<{ items: ReceivableRow[]; totalFen?: number } | ReceivableRow[]>('/api/v1/ledger/receivables', { by }),
+};
+
+/** A list the API may answer bare or wrapped in `{ items }`. */
+export function itemsOf<T>(answer: { items: T[] } | T[]): T[] {
+  return Array.isArray(answer) ? answer : answer.items;
+}
