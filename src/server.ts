@@ -22,6 +22,7 @@ import { assetsRoutes } from './modules/assets/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { createAuthService } from './modules/auth/service.ts';
+import { billingRoutes } from './modules/billing/routes.ts';
 import { contractsRoutes } from './modules/contracts/routes.ts';
 import { lateFeePreviewRoutes, schedulePreviewRoutes } from './modules/contracts/schedule.routes.ts';
 import { ledgerRoutes } from './modules/ledger/routes.ts';
@@ -135,6 +136,7 @@ export async function buildApp({ config, database, pii, files, logStream }: AppD
       await api.register(tenantsRoutes, { db, pii: piiCipher });
       await api.register(contractsRoutes, { db, pii: piiCipher, files: fileStore });
       await api.register(notificationsRoutes, { db });
+      await api.register(billingRoutes, { db });
       await api.register(ledgerRoutes, { db });
     },
     { prefix: '/api/v1' },

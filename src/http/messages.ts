@@ -417,6 +417,36 @@ const messages = {
     zh: '科目编号 {code} 已被科目“{name}”使用，请换一个编号',
     en: 'The account code {code} is already used by “{name}”; choose another',
   },
+  billing_through_date_invalid: {
+    zh: '开账截止日期 {date} 不是有效日期，请使用 YYYY-MM-DD 格式',
+    en: 'The billing date {date} is not a valid date; use YYYY-MM-DD',
+  },
+  billing_through_date_too_far: {
+    zh: '开账截止日期 {date} 太远，最晚只能到 {latest}',
+    en: 'The billing date {date} is too far ahead; the latest allowed is {latest}',
+  },
+  bill_already_void: { zh: '账单 {number} 已作废', en: 'Bill {number} is already void' },
+  bill_void_paid: {
+    zh: '账单 {number} 已有收款，不能作废或重开；请先处理收款',
+    en: 'Bill {number} has payments applied; it cannot be voided or reissued',
+  },
+  bill_reason_required: { zh: '请填写原因', en: 'Give a reason' },
+  bill_contract_not_billable: {
+    zh: '合同 {number} 当前状态为{status}，不能开具账单（仅生效中、已到期或已终止的合同可以）',
+    en: 'Contract {number} is {status}; only active, expired or terminated contracts are billed',
+  },
+  bill_amount_invalid: {
+    zh: '金额应为大于 0 的整数（单位：分），最多 {max}',
+    en: 'The amount is a whole number of fen above 0, at most {max}',
+  },
+  bill_tax_rate_invalid: {
+    zh: '税率 {rate} 无效，应为 0 到 1 之间的小数，如 0.09',
+    en: 'The tax rate {rate} is invalid; use a decimal between 0 and 1, e.g. 0.09',
+  },
+  bill_date_invalid: {
+    zh: '日期 {date} 无效，请使用 YYYY-MM-DD 格式',
+    en: 'The date {date} is invalid; use YYYY-MM-DD',
+  },
   internal: {
     zh: '服务器内部错误，请稍后重试；如持续出现请联系管理员（错误编号 {requestId}）',
     en: 'Internal server error; retry later, and contact an administrator if it persists (error id {requestId})',

@@ -1,5 +1,6 @@
 import type { Orm } from '../db/client.ts';
 import type { AuthService } from '../modules/auth/service.ts';
+import { runBillingForAllOrgs } from '../modules/billing/run.ts';
 import { contractsService } from '../modules/contracts/service.ts';
 import type { ScheduledJob } from './scheduler.ts';
 
@@ -16,6 +17,12 @@ export function scheduledJobs(services: { auth: AuthService; db: Orm }): Schedul
       name: 'contract-daily',
       cron: '5 0 * * *',
       run: () => contractsService.runDaily(services.db),
+    },
+    {
+      // After the contract job: every org billed through today (bills due today and before).
+      name: 'billing-daily',
+      cron: '15 0 * * *',
+      run: () => runBillingForAllOrgs(services.db),
     },
   ];
 }

@@ -27,6 +27,7 @@ import type { FieldProblem } from '../../http/problem.ts';
 import { AppError, notFound } from '../../http/problem.ts';
 import { type FileStore, storeThenRecord } from '../../storage/file-store.ts';
 import { assetsService } from '../assets/service.ts';
+import { cutPlanAtTermination, planContract } from '../billing/plan.ts';
 import { type Actor, auditService, systemActor } from '../audit/service.ts';
 import { notificationsService } from '../notifications/service.ts';
 import { orgName, orgSettingsSection, replaceOrgSettingsSection } from '../orgs/service.ts';
@@ -601,6 +602,7 @@ export const contractsService = {
           signDate: input.signDate,
           activatedAt: new Date(),
         });
+        await planContract(tx, { ...after, finalSettlement: null });
         await auditService.record(tx, actor, {
           action: 'contract.activate',
           entityType: 'contract',
@@ -641,6 +643,7 @@ export const contractsService = {
         finalSettlement: settlement,
       });
       await repo.cutAssetPeriod(tx, id, before.startDate, date);
+      await cutPlanAtTermination(tx, actor, { ...after, finalSettlement: settlement });
       await auditService.record(tx, actor, {
         action: 'contract.terminate',
         entityType: 'contract',
