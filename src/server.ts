@@ -14,6 +14,7 @@ import { PiiCipher } from './crypto/pii.ts';
 import { piiKeyringFor } from './crypto/pii-keys.ts';
 import type { Database } from './db/client.ts';
 import { installAccessControl, type RouteAccess } from './http/access.ts';
+import { installIdempotency } from './http/idempotency.ts';
 import { installMetrics } from './http/metrics.ts';
 import { AppError, installProblemHandlers, sendProblem } from './http/problem.ts';
 import { Problem } from './http/schemas.ts';
@@ -23,6 +24,7 @@ import { auditRoutes } from './modules/audit/routes.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { createAuthService } from './modules/auth/service.ts';
 import { billingRoutes } from './modules/billing/routes.ts';
+import { collectionsRoutes } from './modules/collections/routes.ts';
 import { contractsRoutes } from './modules/contracts/routes.ts';
 import { lateFeePreviewRoutes, schedulePreviewRoutes } from './modules/contracts/schedule.routes.ts';
 import { ledgerRoutes } from './modules/ledger/routes.ts';
@@ -122,6 +124,7 @@ export async function buildApp({ config, database, pii, files, logStream }: AppD
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
 
   const routeAccess = installAccessControl(app, auth);
+  installIdempotency(app, db);
 
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   await app.register(systemRoutes, { database, metrics });
@@ -136,6 +139,7 @@ export async function buildApp({ config, database, pii, files, logStream }: AppD
       await api.register(tenantsRoutes, { db, pii: piiCipher });
       await api.register(contractsRoutes, { db, pii: piiCipher, files: fileStore });
       await api.register(notificationsRoutes, { db });
+      await api.register(collectionsRoutes, { db });
       await api.register(billingRoutes, { db });
       await api.register(ledgerRoutes, { db });
     },

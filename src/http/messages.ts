@@ -447,6 +447,68 @@ const messages = {
     zh: '日期 {date} 无效，请使用 YYYY-MM-DD 格式',
     en: 'The date {date} is invalid; use YYYY-MM-DD',
   },
+  // Payments, penalties and waivers (收款、违约金、减免)
+  payment_amount_not_positive: {
+    zh: '收款金额应为大于 0 的整数（单位：分）',
+    en: 'The amount received must be a whole number of fen above 0',
+  },
+  payment_tenant_not_found: {
+    zh: '承租方 {id} 不存在或不属于本公司',
+    en: 'The tenant {id} does not exist in this organisation',
+  },
+  payment_bill_not_found: {
+    zh: '账单 {id} 不存在或不属于本公司',
+    en: 'The bill {id} does not exist in this organisation',
+  },
+  payment_bill_other_tenant: {
+    zh: '账单 {number} 不是该承租方的账单，不能用这笔收款核销',
+    en: 'Bill {number} belongs to another tenant; this payment cannot settle it',
+  },
+  payment_bill_void: { zh: '账单 {number} 已作废，不能收款', en: 'Bill {number} is void and cannot be paid' },
+  payment_bill_paid: {
+    zh: '账单 {number} 已结清，无需再收款；多收的款项可不选账单作为预收款登记',
+    en: 'Bill {number} is already settled; record extra money without choosing bills to keep it as an advance',
+  },
+  payment_received_in_future: {
+    zh: '到账日期 {date} 晚于今天（{today}），请填写实际到账的日期',
+    en: 'The date received {date} is after today ({today}); enter the day the money actually arrived',
+  },
+  payment_reference_duplicate: {
+    zh: '流水号 {reference} 已登记过（收款单 {number}），请勿重复登记',
+    en: 'The reference {reference} is already recorded (payment {number}); do not record it twice',
+  },
+  waiver_reason_required: { zh: '请填写减免原因', en: 'Give the reason for the waiver' },
+  waiver_note_required: { zh: '请填写驳回理由', en: 'Give the reason for rejecting' },
+  waiver_bill_void: { zh: '账单 {number} 已作废，不能减免违约金', en: 'Bill {number} is void; nothing to waive' },
+  waiver_exceeds_penalty: {
+    zh: '减免金额 {amount} 元超过承租方目前尚欠的违约金 {owed} 元',
+    en: 'The waiver of {amount} yuan exceeds the penalty the tenant still owes ({owed} yuan)',
+  },
+  waiver_pending_exists: {
+    zh: '账单 {number} 已有一笔待审批的减免申请，请等待审批结果后再申请',
+    en: 'Bill {number} already has a waiver request waiting for approval',
+  },
+  waiver_decided: {
+    zh: '该减免申请已处理（{status}），不能再次审批',
+    en: 'This waiver request has already been decided ({status})',
+  },
+  waiver_self_approval: {
+    zh: '不能审批自己提交的减免申请，请由其他审批人审批',
+    en: 'You cannot approve or reject your own waiver request; another approver must decide',
+  },
+  // Idempotency-Key
+  idempotency_key_invalid: {
+    zh: 'Idempotency-Key 应为 1–200 个可见字符（建议使用 UUID）',
+    en: 'The Idempotency-Key must be 1–200 visible characters (a UUID is a good choice)',
+  },
+  idempotency_key_reused: {
+    zh: '该 Idempotency-Key 已用于另一个不同的请求，请为新请求生成新的 Key',
+    en: 'This Idempotency-Key was used for a different request; use a new key for a new request',
+  },
+  idempotency_key_in_progress: {
+    zh: '使用该 Idempotency-Key 的请求仍在处理中，请稍后重试',
+    en: 'A request with this Idempotency-Key is still being processed; retry shortly',
+  },
   internal: {
     zh: '服务器内部错误，请稍后重试；如持续出现请联系管理员（错误编号 {requestId}）',
     en: 'Internal server error; retry later, and contact an administrator if it persists (error id {requestId})',

@@ -1,5 +1,7 @@
 import type { Orm } from '../db/client.ts';
+import { purgeIdempotencyKeys } from '../http/idempotency.ts';
 import type { AuthService } from '../modules/auth/service.ts';
+import { collectionsService } from '../modules/collections/service.ts';
 import { runBillingForAllOrgs } from '../modules/billing/run.ts';
 import { contractsService } from '../modules/contracts/service.ts';
 import type { ScheduledJob } from './scheduler.ts';
@@ -17,6 +19,17 @@ export function scheduledJobs(services: { auth: AuthService; db: Orm }): Schedul
       name: 'contract-daily',
       cron: '5 0 * * *',
       run: () => contractsService.runDaily(services.db),
+    },
+    {
+      // On the 1st: every overdue bill's penalty fixed into the bills and the ledger through the previous month-end.
+      name: 'late-fee-month-end',
+      cron: '30 0 1 * *',
+      run: () => collectionsService.runMonthEnd(services.db),
+    },
+    {
+      name: 'idempotency-cleanup',
+      cron: '40 3 * * *',
+      run: async () => ({ removed: await purgeIdempotencyKeys(services.db) }),
     },
     {
       // After the contract job: every org billed through today (bills due today and before).
