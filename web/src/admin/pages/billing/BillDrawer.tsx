@@ -19,6 +19,7 @@ import {
 } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
 import { errorDetail } from '../../../shared/api.ts';
 import { formatFen } from '../../../shared/money.ts';
 import { useI18n } from '../../language.tsx';
@@ -277,8 +278,9 @@ export function PayLink({ url }: { url: string | null }) {
   );
 }
 
-function Messages({ messages }: { messages: TenantMessage[] }) {
+function Messages({ messages, billId }: { messages: TenantMessage[]; billId: string }) {
   const { t } = useI18n();
+  const { can } = useSession();
   const columns: TableColumnType<TenantMessage>[] = [
     { key: 'createdAt', title: t('message.createdAt'), render: (_v, row) => formatTime(row.createdAt) },
     { key: 'channel', title: t('message.channel'), render: (_v, row) => channelLabel(row.channel, t) },
@@ -288,16 +290,23 @@ function Messages({ messages }: { messages: TenantMessage[] }) {
     { key: 'status', title: t('message.status'), render: (_v, row) => messageStatusLabel(row.status, t) },
   ];
   return (
-    <Table<TenantMessage>
-      data-testid="bill-messages"
-      size="small"
-      rowKey="id"
-      columns={columns}
-      dataSource={messages}
-      pagination={false}
-      scroll={{ x: 'max-content' }}
-      locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('bill.noMessages')} /> }}
-    />
+    <Space orientation="vertical" style={{ width: '100%' }}>
+      {can('message:read') && (
+        <Link to={`/messages?billId=${encodeURIComponent(billId)}`} data-testid="bill-messages-log">
+          {t('bill.messagesLog')}
+        </Link>
+      )}
+      <Table<TenantMessage>
+        data-testid="bill-messages"
+        size="small"
+        rowKey="id"
+        columns={columns}
+        dataSource={messages}
+        pagination={false}
+        scroll={{ x: 'max-content' }}
+        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('bill.noMessages')} /> }}
+      />
+    </Space>
   );
 }
 
@@ -445,7 +454,7 @@ export function BillDrawer({
                     {
                       key: 'messages',
                       label: t('bill.tab.messages', { count: shown.messages.length }),
-                      children: <Messages messages={shown.messages} />,
+                      children: <Messages messages={shown.messages} billId={shown.id} />,
                     },
                   ]
                 : []),

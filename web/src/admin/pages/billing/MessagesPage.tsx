@@ -2,9 +2,9 @@
 // status and attempts; finance may run the reminders now instead of waiting for the daily job.
 
 import { SendOutlined } from '@ant-design/icons';
-import { App, Button, Tooltip, Typography } from 'antd';
+import { App, Button, Tag, Tooltip, Typography } from 'antd';
 import { useCallback, useRef, useState } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { errorDetail } from '../../../shared/api.ts';
 import { type ListColumn, ListPage, type ListPageAction, type ListRequest } from '../../components/ListPage.tsx';
 import { useI18n } from '../../language.tsx';
@@ -19,6 +19,9 @@ export default function MessagesPage() {
   const { can } = useSession();
   const list = useRef<ListPageAction>(null);
   const [running, setRunning] = useState(false);
+  // ?billId=… (from a bill's drawer): only the messages about that bill.
+  const [params, setParams] = useSearchParams();
+  const billId = params.get('billId');
 
   async function runReminders() {
     setRunning(true);
@@ -33,7 +36,10 @@ export default function MessagesPage() {
     }
   }
 
-  const listMessages: ListRequest<TenantMessage> = useCallback((query) => messagesApi.list(query), []);
+  const listMessages: ListRequest<TenantMessage> = useCallback(
+    (query) => messagesApi.list({ ...query, billId: billId ?? undefined }),
+    [billId],
+  );
   const columns: ListColumn<TenantMessage>[] = [
     { key: 'createdAt', title: t('message.createdAt'), dataIndex: 'createdAt', valueType: 'dateTime', fixed: 'left' },
     {
@@ -99,7 +105,19 @@ export default function MessagesPage() {
 
   return (
     <ListPage<TenantMessage>
-      title={t('message.title')}
+      key={billId ?? 'all'}
+      title={
+        billId ? (
+          <span>
+            {t('message.title')}{' '}
+            <Tag closable onClose={() => setParams({})} data-testid="message-bill-filter">
+              {t('message.billFilter')}
+            </Tag>
+          </span>
+        ) : (
+          t('message.title')
+        )
+      }
       rowKey="id"
       actionRef={list}
       request={listMessages}

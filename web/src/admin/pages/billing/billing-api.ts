@@ -29,6 +29,7 @@ export interface Bill {
   amountFen: number;
   netFen: number;
   taxFen: number;
+  taxRate?: string;
   /** Principal and penalty paid. */
   paidFen: number;
   principalPaidFen: number;
@@ -52,7 +53,7 @@ export interface Bill {
 }
 
 export interface BillLine {
-  id: string;
+  id: string | number;
   kind: string;
   description: string | null;
   amountFen: number;

@@ -28,6 +28,7 @@ import {
   type LedgerAccount,
   ledgerApi,
   type ReceivableRow,
+  type Receivables,
   type TrialBalance,
   type TrialBalanceAccount,
 } from './ledger-api.ts';
@@ -80,6 +81,12 @@ function TrialBalanceTab({ onAccount }: { onAccount: (account: TrialBalanceAccou
       ),
     },
     { key: 'name', title: t('ledger.accountName'), dataIndex: 'name' },
+    {
+      key: 'opening',
+      title: t('ledger.opening'),
+      align: 'right',
+      render: (_v, row) => formatFen(row.openingBalanceFen ?? 0),
+    },
     { key: 'debit', title: t('ledger.debit'), align: 'right', render: (_v, row) => money(row.debitFen) },
     { key: 'credit', title: t('ledger.credit'), align: 'right', render: (_v, row) => money(row.creditFen) },
     { key: 'balance', title: t('ledger.balance'), align: 'right', render: (_v, row) => formatFen(row.balanceFen) },
@@ -123,20 +130,20 @@ function TrialBalanceTab({ onAccount }: { onAccount: (account: TrialBalanceAccou
         summary={() =>
           result && (
             <Table.Summary.Row>
-              <Table.Summary.Cell index={0} colSpan={2}>
+              <Table.Summary.Cell index={0} colSpan={3}>
                 <Typography.Text strong>{t('ledger.total')}</Typography.Text>
               </Table.Summary.Cell>
-              <Table.Summary.Cell index={2} align="right">
+              <Table.Summary.Cell index={3} align="right">
                 <Typography.Text strong data-testid="ledger-total-debit">
                   {formatFen(result.totalDebitFen)}
                 </Typography.Text>
               </Table.Summary.Cell>
-              <Table.Summary.Cell index={3} align="right">
+              <Table.Summary.Cell index={4} align="right">
                 <Typography.Text strong data-testid="ledger-total-credit">
                   {formatFen(result.totalCreditFen)}
                 </Typography.Text>
               </Table.Summary.Cell>
-              <Table.Summary.Cell index={4} />
+              <Table.Summary.Cell index={5} />
             </Table.Summary.Row>
           )
         }
@@ -264,24 +271,28 @@ function AccountLinesDrawer({
 function ReceivablesTab() {
   const { t } = useI18n();
   const [by, setBy] = useState<'tenant' | 'contract'>('tenant');
-  const [rows, setRows] = useState<ReceivableRow[] | null>(null);
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(20);
+  const [result, setResult] = useState<Receivables | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
 
   useEffect(() => {
     let live = true;
-    setRows(null);
+    setLoading(true);
     ledgerApi
-      .receivables(by)
+      .receivables({ by, page, pageSize })
       .then((answer) => {
         if (!live) return;
-        setRows(itemsOf(answer));
+        setResult(answer);
         setError(null);
       })
-      .catch((failure: unknown) => live && setError(errorDetail(failure)));
+      .catch((failure: unknown) => live && setError(errorDetail(failure)))
+      .finally(() => live && setLoading(false));
     return () => {
       live = false;
     };
-  }, [by]);
+  }, [by, page, pageSize]);
 
   const columns: TableColumnType<ReceivableRow>[] = [
     ...(by === 'contract'
@@ -293,20 +304,31 @@ function ReceivablesTab() {
           },
         ]
       : []),
-    { key: 'tenant', title: t('bill.tenant'), render: (_v, row) => row.tenantName ?? '-' },
+    { key: 'tenant', title: t('bill.tenant'), dataIndex: 'tenantName' },
     { key: 'debit', title: t('ledger.debit'), align: 'right', render: (_v, row) => money(row.debitFen) },
     { key: 'credit', title: t('ledger.credit'), align: 'right', render: (_v, row) => money(row.creditFen) },
     { key: 'balance', title: t('ledger.balance'), align: 'right', render: (_v, row) => formatFen(row.balanceFen) },
   ];
-  const total = (rows ?? []).reduce((sum, row) => sum + BigInt(row.balanceFen), 0n);
 
   return (
     <Card
-      title={t('ledger.receivables')}
+      title={
+        <Space>
+          {result ? `${result.account.code} ${result.account.name}` : t('ledger.receivables')}
+          {result && (
+            <Typography.Text type="secondary" data-testid="ledger-receivables-total">
+              {t('ledger.total')}：{formatFen(result.totalBalanceFen)}
+            </Typography.Text>
+          )}
+        </Space>
+      }
       extra={
         <Radio.Group
           value={by}
-          onChange={(event) => setBy(event.target.value as 'tenant' | 'contract')}
+          onChange={(event) => {
+            setBy(event.target.value as 'tenant' | 'contract');
+            setPage(1);
+          }}
           optionType="button"
           options={[
             { value: 'tenant', label: t('ledger.byTenant') },
@@ -319,16 +341,21 @@ function ReceivablesTab() {
       <Table<ReceivableRow>
         data-testid="ledger-receivables"
         size="small"
-        rowKey={(row) => `${row.contractId ?? ''}-${row.tenantId ?? ''}`}
-        loading={rows === null && !error}
+        rowKey={(row) => `${row.contractId ?? ''}-${row.tenantId}`}
+        loading={loading}
         columns={columns}
-        dataSource={rows ?? []}
-        pagination={{ pageSize: 50, hideOnSinglePage: true }}
-        footer={() => (
-          <Typography.Text strong>
-            {t('ledger.total')}：{formatFen(total)}
-          </Typography.Text>
-        )}
+        dataSource={result?.items ?? []}
+        pagination={{
+          current: page,
+          pageSize,
+          total: result?.total ?? 0,
+          showSizeChanger: true,
+          showTotal: (total) => t('common.total', { total }),
+          onChange: (next, size) => {
+            setPage(size === pageSize ? next : 1);
+            setPageSize(size);
+          },
+        }}
       />
     </Card>
   );

@@ -8,6 +8,7 @@ export interface TrialBalanceAccount {
   id?: string;
   code: string;
   name: string;
+  openingBalanceFen?: number;
   debitFen: number;
   creditFen: number;
   balanceFen: number;
@@ -54,13 +55,24 @@ export interface AccountLines {
 
 /** One row of the receivables sub-ledger (by tenant, or by contract with its tenant). */
 export interface ReceivableRow {
-  tenantId?: string | null;
-  tenantName?: string | null;
-  contractId?: string | null;
-  contractNumber?: string | null;
-  debitFen?: number;
-  creditFen?: number;
+  tenantId: string;
+  tenantName: string;
+  contractId: string | null;
+  contractNumber: string | null;
+  debitFen: number;
+  creditFen: number;
   balanceFen: number;
+}
+
+export interface Receivables {
+  by: 'tenant' | 'contract';
+  account: LedgerAccount;
+  /** Over every row, not only this page: the receivable account's balance. */
+  totalBalanceFen: number;
+  items: ReceivableRow[];
+  total: number;
+  page: number;
+  pageSize: number;
 }
 
 export const ledgerApi = {
@@ -68,8 +80,8 @@ export const ledgerApi = {
   accounts: () => api.get<{ items: LedgerAccount[] } | LedgerAccount[]>('/api/v1/ledger/accounts'),
   lines: (accountId: string, query: Query) =>
     api.get<AccountLines>(`/api/v1/ledger/accounts/${encodeURIComponent(accountId)}/lines`, query),
-  receivables: (by: 'tenant' | 'contract') =>
-    api.get<{ items: ReceivableRow[]; totalFen?: number } | ReceivableRow[]>('/api/v1/ledger/receivables', { by }),
+  receivables: (query: Query & { by: 'tenant' | 'contract' }) =>
+    api.get<Receivables>('/api/v1/ledger/receivables', query),
 };
 
 /** A list the API may answer bare or wrapped in `{ items }`. */
