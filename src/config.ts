@@ -26,6 +26,36 @@ export interface Config {
   piiIndexKey: Buffer | undefined;
   /** Uploaded attachments (STORAGE_DIR, default DATA_DIR/storage). */
   storageDir: string;
+  /** Where tenants reach the server, for the links in messages (PUBLIC_BASE_URL, no trailing slash). */
+  publicBaseUrl: string;
+  /** HMAC key of the pay links (PAY_LINK_KEY, base64 of at least 32 bytes); absent: generated into DATA_DIR. */
+  payLinkKey: Buffer | undefined;
+  /** How reminders are sent (see the README's configuration table). */
+  messaging: MessagingConfig;
+}
+
+export interface MessagingConfig {
+  /** SMS_PROVIDER: dev records only; aliyun or tencent send. */
+  smsProvider: 'dev' | 'aliyun' | 'tencent';
+  /** WECHAT_PROVIDER: dev records only; mp sends template messages through the Official Account. */
+  wechatProvider: 'dev' | 'mp';
+  aliyun: {
+    endpoint: string;
+    accessKeyId: string;
+    accessKeySecret: string;
+    signName: string;
+    templateCode: string;
+  };
+  tencent: {
+    endpoint: string;
+    secretId: string;
+    secretKey: string;
+    region: string;
+    sdkAppId: string;
+    signName: string;
+    templateId: string;
+  };
+  wechat: { apiBase: string; appId: string; appSecret: string; templateId: string };
 }
 
 function integer(name: string, value: string | undefined, fallback: number): number {
@@ -55,6 +85,52 @@ function indexKey(value: string | undefined): Buffer | undefined {
   return key;
 }
 
+function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined || value === '') return fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new Error(`配置项 ${name} 只能是 ${allowed.join('、')}，当前为 "${value}"`);
+  }
+  return value as T;
+}
+
+function payLinkKey(value: string | undefined): Buffer | undefined {
+  if (!value) return undefined;
+  const key = Buffer.from(value, 'base64');
+  if (key.length < 32)
+    throw new Error(`配置项 PAY_LINK_KEY 解码后为 ${key.length} 字节，应为 base64 编码的至少 32 字节`);
+  return key;
+}
+
+function messaging(environment: NodeJS.ProcessEnv): MessagingConfig {
+  const text = (name: string, fallback = '') => environment[name] || fallback;
+  return {
+    smsProvider: oneOf('SMS_PROVIDER', environment.SMS_PROVIDER, ['dev', 'aliyun', 'tencent'] as const, 'dev'),
+    wechatProvider: oneOf('WECHAT_PROVIDER', environment.WECHAT_PROVIDER, ['dev', 'mp'] as const, 'dev'),
+    aliyun: {
+      endpoint: text('ALIYUN_SMS_ENDPOINT', 'https://dysmsapi.aliyuncs.com'),
+      accessKeyId: text('ALIYUN_SMS_ACCESS_KEY_ID'),
+      accessKeySecret: text('ALIYUN_SMS_ACCESS_KEY_SECRET'),
+      signName: text('ALIYUN_SMS_SIGN_NAME'),
+      templateCode: text('ALIYUN_SMS_TEMPLATE_CODE'),
+    },
+    tencent: {
+      endpoint: text('TENCENT_SMS_ENDPOINT', 'https://sms.tencentcloudapi.com'),
+      secretId: text('TENCENT_SMS_SECRET_ID'),
+      secretKey: text('TENCENT_SMS_SECRET_KEY'),
+      region: text('TENCENT_SMS_REGION', 'ap-guangzhou'),
+      sdkAppId: text('TENCENT_SMS_SDK_APP_ID'),
+      signName: text('TENCENT_SMS_SIGN_NAME'),
+      templateId: text('TENCENT_SMS_TEMPLATE_ID'),
+    },
+    wechat: {
+      apiBase: text('WECHAT_MP_API_BASE', 'https://api.weixin.qq.com'),
+      appId: text('WECHAT_MP_APP_ID'),
+      appSecret: text('WECHAT_MP_APP_SECRET'),
+      templateId: text('WECHAT_MP_TEMPLATE_ID'),
+    },
+  };
+}
+
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
   const env =
     environment.NODE_ENV === 'production' ? 'production' : environment.NODE_ENV === 'test' ? 'test' : 'development';
@@ -80,5 +156,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     piiKeys: piiKeys(environment.PII_KEYS),
     piiIndexKey: indexKey(environment.PII_INDEX_KEY),
     storageDir: path.resolve(environment.STORAGE_DIR || path.join(dataDir, 'storage')),
+    publicBaseUrl: (environment.PUBLIC_BASE_URL || 'http://localhost:3000').replace(/\/+$/, ''),
+    payLinkKey: payLinkKey(environment.PAY_LINK_KEY),
+    messaging: messaging(environment),
   };
 }

@@ -39,7 +39,7 @@ let scheduler: Scheduler | undefined;
 if (config.jobs) {
   scheduler = await startScheduler(
     database,
-    scheduledJobs({ auth: app.auth, db: database.orm }),
+    scheduledJobs({ auth: app.auth, db: database.orm, messaging: app.messaging }),
     config.databaseSchema ? `${config.databaseSchema}_pgboss` : 'pgboss',
   );
 }

@@ -28,6 +28,10 @@ import { collectionsRoutes } from './modules/collections/routes.ts';
 import { contractsRoutes } from './modules/contracts/routes.ts';
 import { lateFeePreviewRoutes, schedulePreviewRoutes } from './modules/contracts/schedule.routes.ts';
 import { ledgerRoutes } from './modules/ledger/routes.ts';
+import { payLinkKeyFor } from './modules/messages/pay-link.ts';
+import { messagesRoutes } from './modules/messages/routes.ts';
+import { type Senders, sendersFor } from './modules/messages/senders.ts';
+import type { MessagingDeps } from './modules/messages/service.ts';
 import { notificationsRoutes } from './modules/notifications/routes.ts';
 import { systemRoutes, VERSION } from './modules/system/routes.ts';
 import { tenantsRoutes } from './modules/tenants/routes.ts';
@@ -60,9 +64,21 @@ export interface AppDependencies {
   files?: FileStore;
   /** Where logs go (standard output when absent); tests read them. */
   logStream?: NodeJS.WritableStream;
+  /** Signs the pay links in reminders; PAY_LINK_KEY or the data directory's key when absent. */
+  payLinkKey?: Buffer;
+  /** Who sends messages to tenants; the configured providers when absent. */
+  senders?: Senders;
 }
 
-export async function buildApp({ config, database, pii, files, logStream }: AppDependencies): Promise<FastifyInstance> {
+export async function buildApp({
+  config,
+  database,
+  pii,
+  files,
+  logStream,
+  payLinkKey,
+  senders,
+}: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -72,12 +88,20 @@ export async function buildApp({ config, database, pii, files, logStream }: AppD
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     requestIdHeader: 'x-request-id',
+    // A pay-link token in the path is about 180 characters (find-my-way allows 100 by default).
+    maxParamLength: 500,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const db = database.orm;
   const auth = createAuthService(db, { sessionIdleMinutes: config.sessionIdleMinutes });
   const fileStore = files ?? new LocalFileStore(config.storageDir);
   const piiCipher = pii ?? new PiiCipher(piiKeyringFor(config));
+  const messaging: MessagingDeps = {
+    pii: piiCipher,
+    payLinkKey: payLinkKey ?? payLinkKeyFor(config),
+    publicBaseUrl: config.publicBaseUrl,
+    senders: senders ?? sendersFor(config.messaging, app.log),
+  };
 
   installValidators(app);
   installProblemHandlers(app, config.bodyLimitBytes);
@@ -139,6 +163,7 @@ export async function buildApp({ config, database, pii, files, logStream }: AppD
       await api.register(tenantsRoutes, { db, pii: piiCipher });
       await api.register(contractsRoutes, { db, pii: piiCipher, files: fileStore });
       await api.register(notificationsRoutes, { db });
+      await api.register(messagesRoutes, { db, messaging });
       await api.register(collectionsRoutes, { db });
       await api.register(billingRoutes, { db });
       await api.register(ledgerRoutes, { db });
@@ -149,6 +174,7 @@ export async function buildApp({ config, database, pii, files, logStream }: AppD
   await registerWeb(app);
   app.decorate('auth', auth);
   app.decorate('routeAccess', routeAccess);
+  app.decorate('messaging', messaging);
   return app;
 }
 
@@ -177,5 +203,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     auth: ReturnType<typeof createAuthService>;
     routeAccess: RouteAccess[];
+    /** The pay-link key and message senders, for the reminder jobs. */
+    messaging: MessagingDeps;
   }
 }

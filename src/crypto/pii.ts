@@ -16,8 +16,11 @@ export interface PiiKeyring {
   indexKey: Buffer;
 }
 
-/** Which value a ciphertext holds; bound into it as associated data, so a value cannot be moved to another column. */
-export type PiiField = 'id_number' | 'phone' | 'contact_phone' | 'bank_account';
+/**
+ * Which value a ciphertext holds; bound into it as associated data, so a value cannot be moved to another column.
+ * `recipient`: the phone or WeChat openid a message to a tenant goes to (outbound_messages).
+ */
+export type PiiField = 'id_number' | 'phone' | 'contact_phone' | 'bank_account' | 'recipient';
 /** What a blind index is for: a phone is searched the same way whether it is the tenant's or the contact's. */
 export type PiiIndexKind = 'id_number' | 'phone';
 

@@ -509,6 +509,27 @@ const messages = {
     zh: '使用该 Idempotency-Key 的请求仍在处理中，请稍后重试',
     en: 'A request with this Idempotency-Key is still being processed; retry shortly',
   },
+  // Reminders and pay links (催缴提醒、缴费链接)
+  reminders_days_repeated: {
+    zh: '提前提醒天数 {days} 重复了，每个天数只填一次',
+    en: 'The reminder day {days} is listed twice; list each number of days once',
+  },
+  reminders_channel_repeated: {
+    zh: '提醒渠道 {channel} 重复了，每个渠道只选一次',
+    en: 'The channel {channel} is listed twice; choose each channel once',
+  },
+  pay_link_forged: {
+    zh: '缴费链接无效（可能被改动或不完整），请使用短信或微信中的完整链接',
+    en: 'This pay link is not valid (altered or incomplete); use the whole link from the SMS or WeChat message',
+  },
+  pay_link_expired: {
+    zh: '缴费链接已于 {expiredAt} 过期，请联系物业或财务重新获取',
+    en: 'This pay link expired on {expiredAt}; ask the property office for a new one',
+  },
+  pay_link_bill_void: {
+    zh: '账单 {number} 已作废，无需缴费；如有疑问请联系物业或财务',
+    en: 'Bill {number} has been voided and need not be paid; ask the property office if in doubt',
+  },
   internal: {
     zh: '服务器内部错误，请稍后重试；如持续出现请联系管理员（错误编号 {requestId}）',
     en: 'Internal server error; retry later, and contact an administrator if it persists (error id {requestId})',
@@ -551,6 +572,7 @@ const titles: Record<number, Record<Language, string>> = {
   403: { zh: '无权限', en: 'Forbidden' },
   404: { zh: '不存在', en: 'Not found' },
   409: { zh: '冲突', en: 'Conflict' },
+  410: { zh: '已失效', en: 'Gone' },
   413: { zh: '请求过大', en: 'Payload too large' },
   415: { zh: '内容类型不支持', en: 'Unsupported media type' },
   422: { zh: '无法处理', en: 'Unprocessable content' },

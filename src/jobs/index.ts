@@ -3,11 +3,13 @@ import { purgeIdempotencyKeys } from '../http/idempotency.ts';
 import type { AuthService } from '../modules/auth/service.ts';
 import { collectionsService } from '../modules/collections/service.ts';
 import { runBillingForAllOrgs } from '../modules/billing/run.ts';
-import { contractsService } from '../modules/contracts/service.ts';
+import { contractsService, today } from '../modules/contracts/service.ts';
+import { type MessagingDeps, messagesService } from '../modules/messages/service.ts';
 import type { ScheduledJob } from './scheduler.ts';
 
 /** Every scheduled job of AssetPay; later modules add theirs here. */
-export function scheduledJobs(services: { auth: AuthService; db: Orm }): ScheduledJob[] {
+export function scheduledJobs(services: { auth: AuthService; db: Orm; messaging?: MessagingDeps }): ScheduledJob[] {
+  const { messaging } = services;
   return [
     {
       name: 'session-cleanup',
@@ -37,5 +39,20 @@ export function scheduledJobs(services: { auth: AuthService; db: Orm }): Schedul
       cron: '15 0 * * *',
       run: () => runBillingForAllOrgs(services.db),
     },
+    ...(messaging
+      ? [
+          {
+            // Reminders are queued in the morning; delivery still waits out each org's quiet hours.
+            name: 'bill-reminders',
+            cron: '0 9 * * *',
+            run: () => messagesService.queueReminders(services.db, messaging, today()),
+          },
+          {
+            name: 'message-delivery',
+            cron: '* * * * *',
+            run: () => messagesService.deliverDue(services.db, messaging),
+          },
+        ]
+      : []),
   ];
 }

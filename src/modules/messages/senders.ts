@@ -1,0 +1,89 @@
+// Sending one message to a tenant: one interface, one implementation per provider. The delivery job picks the sender
+// of the message's channel; which provider that is comes from the environment (config.messaging).
+
+import { randomUUID } from 'node:crypto';
+import type { MessagingConfig } from '../../config.ts';
+import { maskPhone } from '../../domain/masking.ts';
+import { AliyunSmsSender } from './aliyun-sms.ts';
+import type { Channel } from './rules.ts';
+import { TencentSmsSender } from './tencent-sms.ts';
+import { WechatTemplateSender } from './wechat-template.ts';
+
+/** What a sender needs of an outbound_messages row, the recipient decrypted. */
+export interface OutgoingMessage {
+  id: string;
+  channel: Channel;
+  /** A mobile number for SMS, an openid for WeChat. */
+  recipient: string;
+  templateCode: string;
+  /** The template's variables: billNumber, amount (元), dueDate, payLink, … */
+  params: Record<string, string>;
+  body: string;
+  payLink: string | null;
+}
+
+export interface MessageSender {
+  /** Stored in outbound_messages.provider. */
+  readonly provider: string;
+  send(message: OutgoingMessage): Promise<{ providerMessageId: string }>;
+}
+
+/** The provider refused the message or could not be reached; the message text is kept as last_error. */
+export class SendError extends Error {}
+
+/** How long one call to a provider may take before it counts as failed. */
+export const PROVIDER_TIMEOUT_MS = 10_000;
+
+/** Development: nothing leaves the machine; the message is logged (recipient masked) and counts as sent. */
+export class DevSender implements MessageSender {
+  readonly provider = 'dev';
+  constructor(private readonly log: { info(details: object, message: string): void }) {}
+
+  async send(message: OutgoingMessage) {
+    const recipient = message.channel === 'sms' ? maskPhone(message.recipient) : `${message.recipient.slice(0, 4)}***`;
+    this.log.info(
+      {
+        messageId: message.id,
+        channel: message.channel,
+        recipient,
+        templateCode: message.templateCode,
+        body: message.body,
+      },
+      'message recorded (dev sender, not sent)',
+    );
+    return { providerMessageId: `dev-${randomUUID()}` };
+  }
+}
+
+export type Senders = Record<Channel, MessageSender>;
+
+/** The senders the environment configures; a provider chosen without its credentials refuses to start. */
+export function sendersFor(config: MessagingConfig, log: { info(details: object, message: string): void }): Senders {
+  const dev = new DevSender(log);
+  const sms =
+    config.smsProvider === 'aliyun'
+      ? new AliyunSmsSender(required('ALIYUN_SMS', config.aliyun))
+      : config.smsProvider === 'tencent'
+        ? new TencentSmsSender(required('TENCENT_SMS', config.tencent))
+        : dev;
+  const wechat = config.wechatProvider === 'mp' ? new WechatTemplateSender(required('WECHAT_MP', config.wechat)) : dev;
+  return { sms, wechat };
+}
+
+function required<T extends Record<string, string>>(prefix: string, values: T): T {
+  const missing = Object.entries(values)
+    .filter(([, value]) => !value)
+    .map(([name]) => `${prefix}_${name.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`);
+  if (missing.length > 0) throw new Error(`消息发送配置不完整，缺少：${missing.join('、')}`);
+  return values;
+}
+
+/** JSON from a provider's answer, or a SendError naming the HTTP status. */
+export async function jsonOf(response: Response): Promise<Record<string, unknown>> {
+  const text = await response.text();
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw new SendError(`HTTP ${response.status}: ${text.slice(0, 200)}`);
+  }
+}
