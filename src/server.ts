@@ -28,10 +28,11 @@ import { collectionsRoutes } from './modules/collections/routes.ts';
 import { contractsRoutes } from './modules/contracts/routes.ts';
 import { lateFeePreviewRoutes, schedulePreviewRoutes } from './modules/contracts/schedule.routes.ts';
 import { ledgerRoutes } from './modules/ledger/routes.ts';
-import { payLinkKeyFor } from './modules/messages/pay-link.ts';
+import { payLinkKeyFor, payLinkUrl, signPayLink } from './modules/messages/pay-link.ts';
 import { messagesRoutes } from './modules/messages/routes.ts';
 import { type Senders, sendersFor } from './modules/messages/senders.ts';
 import type { MessagingDeps } from './modules/messages/service.ts';
+import { noticesRoutes } from './modules/notices/routes.ts';
 import { notificationsRoutes } from './modules/notifications/routes.ts';
 import { systemRoutes, VERSION } from './modules/system/routes.ts';
 import { tenantsRoutes } from './modules/tenants/routes.ts';
@@ -167,6 +168,14 @@ export async function buildApp({
       await api.register(collectionsRoutes, { db });
       await api.register(billingRoutes, { db });
       await api.register(ledgerRoutes, { db });
+      await api.register(noticesRoutes, {
+        db,
+        payLinkFor: (bill) =>
+          payLinkUrl(
+            messaging.publicBaseUrl,
+            signPayLink(messaging.payLinkKey, { billId: bill.id, orgId: bill.orgId }),
+          ),
+      });
     },
     { prefix: '/api/v1' },
   );

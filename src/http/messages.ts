@@ -417,6 +417,10 @@ const messages = {
     zh: '科目编号 {code} 已被科目“{name}”使用，请换一个编号',
     en: 'The account code {code} is already used by “{name}”; choose another',
   },
+  notice_bill_void: {
+    zh: '账单 {number} 已作废，不能出具缴费通知单',
+    en: 'Bill {number} is void; no payment notice can be issued for it',
+  },
   billing_through_date_invalid: {
     zh: '开账截止日期 {date} 不是有效日期，请使用 YYYY-MM-DD 格式',
     en: 'The billing date {date} is not a valid date; use YYYY-MM-DD',
