@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useNavigate } from 'react-router-dom';
 import BillsPage from './pages/BillsPage.tsx';
 import LoginPage from './pages/LoginPage.tsx';
+import PayLinkPage from './pages/PayLinkPage.tsx';
 import { portalToken, whenPortalSessionLost } from './portal-api.ts';
 
 function RequireToken({ children }: { children: ReactNode }) {
@@ -15,6 +16,8 @@ function PortalRoutes() {
   return (
     <Routes>
       <Route path="/login" element={<LoginPage />} />
+      {/* A reminder's pay link: no login, the signed token is the credential. */}
+      <Route path="/pay/:token" element={<PayLinkPage />} />
       <Route
         path="/"
         element={

@@ -41,7 +41,32 @@ export interface PortalBill {
   status: PortalBillStatus;
 }
 
+/** The bill a pay link (缴费链接) names, as GET /api/v1/portal/pay-links/{token} answers. */
+export interface PayLinkView {
+  bill: {
+    id: string;
+    number: string;
+    kind: 'rent' | 'deposit' | 'charge' | 'final' | (string & {});
+    periodStart: string | null;
+    periodEnd: string | null;
+    dueDate: string;
+    amountFen: number;
+    paidFen: number;
+    lateFeeFen: number;
+    payableFen: number;
+    status: PortalBillStatus;
+    overdue: boolean;
+    overdueDays: number;
+    description: string | null;
+  };
+  tenantName: string;
+  orgName: string;
+  expiresAt: string;
+}
+
 export const portalApi = {
+  /** No login: the signed token in the link is the credential. */
+  payLink: (token: string) => api.get<PayLinkView>(`/api/v1/portal/pay-links/${encodeURIComponent(token)}`),
   sendLoginCode: (phone: string) =>
     api.post<unknown>('/api/v1/portal/auth/otp', { phone }, { expectUnauthorized: true }),
   login: (phone: string, code: string) =>

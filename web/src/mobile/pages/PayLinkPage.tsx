@@ -1,0 +1,135 @@
+// 缴费链接: what a tenant opens from a reminder (SMS or WeChat). No login — the signed link names one bill; the page
+// shows it with the penalty and the amount payable today. Online payment comes with the payment channels.
+
+import { Button, Card, ErrorBlock, List, NavBar, NoticeBar, SpinLoading, Tag } from 'antd-mobile';
+import { useEffect, useState } from 'react';
+import { useParams } from 'react-router-dom';
+import { ApiError, errorDetail } from '../../shared/api.ts';
+import { formatFen } from '../../shared/money.ts';
+import { type PayLinkView, portalApi } from '../portal-api.ts';
+
+type TagColor = 'default' | 'primary' | 'success' | 'warning' | 'danger';
+
+const kindLabels: Record<string, string> = { rent: '租金', deposit: '保证金', charge: '费用', final: '终止结算' };
+
+function statusOf(bill: PayLinkView['bill']): { text: string; color: TagColor } {
+  if (bill.status === 'paid') return { text: '已结清', color: 'success' };
+  if (bill.status === 'void') return { text: '已作废', color: 'default' };
+  if (bill.overdue) return { text: `已逾期 ${bill.overdueDays} 天`, color: 'danger' };
+  if (bill.status === 'partial') return { text: '部分缴纳', color: 'warning' };
+  return { text: '待缴', color: 'primary' };
+}
+
+const errorTitles: Record<number, string> = { 403: '链接无效', 404: '账单不存在', 410: '链接已失效' };
+
+export default function PayLinkPage() {
+  const { token = '' } = useParams();
+  const [view, setView] = useState<PayLinkView | null>(null);
+  const [error, setError] = useState<{ title: string; detail: string } | null>(null);
+
+  useEffect(() => {
+    let current = true;
+    portalApi.payLink(token).then(
+      (answer) => current && setView(answer),
+      (failure: unknown) => {
+        if (!current) return;
+        const status = failure instanceof ApiError ? failure.status : 0;
+        setError({ title: errorTitles[status] ?? '账单加载失败', detail: errorDetail(failure) });
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [token]);
+
+  const page = { minHeight: '100vh', background: 'var(--adm-color-background-secondary, #f5f5f5)' };
+  const header = (
+    <NavBar back={null} style={{ background: '#fff' }}>
+      账单缴费
+    </NavBar>
+  );
+  if (error) {
+    return (
+      <div style={page}>
+        {header}
+        <ErrorBlock status="default" title={error.title} description={error.detail} data-testid="m-pay-error" />
+      </div>
+    );
+  }
+  if (!view) {
+    return (
+      <div style={page}>
+        {header}
+        <div style={{ display: 'flex', justifyContent: 'center', paddingTop: 96 }}>
+          <SpinLoading color="primary" />
+        </div>
+      </div>
+    );
+  }
+
+  const { bill } = view;
+  const status = statusOf(bill);
+  const settled = bill.status === 'paid' || bill.payableFen <= 0;
+  return (
+    <div style={page} data-testid="m-pay">
+      {header}
+      <Card style={{ margin: '12px 12px 0' }}>
+        <div style={{ color: 'var(--adm-color-weak)', fontSize: 14 }}>
+          {view.orgName} · {view.tenantName}
+        </div>
+        <div style={{ color: 'var(--adm-color-weak)', fontSize: 14, marginTop: 12 }}>今日应缴</div>
+        <div
+          style={{
+            fontSize: 32,
+            fontWeight: 600,
+            marginTop: 4,
+            color: bill.overdue ? 'var(--adm-color-danger)' : undefined,
+          }}
+          data-testid="m-pay-payable"
+        >
+          {formatFen(bill.payableFen)}
+        </div>
+        <div style={{ marginTop: 8 }}>
+          <Tag color={status.color}>{status.text}</Tag>
+        </div>
+      </Card>
+      <List header="账单信息" style={{ marginTop: 12 }}>
+        <List.Item extra={bill.number}>账单编号</List.Item>
+        <List.Item extra={kindLabels[bill.kind] ?? bill.kind}>账单类型</List.Item>
+        {bill.periodStart && bill.periodEnd && (
+          <List.Item extra={`${bill.periodStart} 至 ${bill.periodEnd}`}>账期</List.Item>
+        )}
+        {bill.description && <List.Item extra={bill.description}>说明</List.Item>}
+        <List.Item extra={bill.dueDate}>缴费截止</List.Item>
+        <List.Item extra={formatFen(bill.amountFen)}>账单金额</List.Item>
+        <List.Item
+          extra={
+            <span style={{ color: bill.lateFeeFen > 0 ? 'var(--adm-color-danger)' : undefined }}>
+              {formatFen(bill.lateFeeFen)}
+            </span>
+          }
+        >
+          截至今日违约金
+        </List.Item>
+        {bill.paidFen > 0 && <List.Item extra={formatFen(bill.paidFen)}>已缴</List.Item>}
+        <List.Item extra={<strong>{formatFen(bill.payableFen)}</strong>}>今日应缴</List.Item>
+      </List>
+      <div style={{ padding: '16px 12px 32px' }}>
+        {!settled && (
+          <NoticeBar content="在线支付即将开通，请暂按缴费通知单上的账户转账或到物业窗口缴纳" color="info" wrap />
+        )}
+        <Button block color="primary" size="large" disabled style={{ marginTop: 12 }} data-testid="m-pay-button">
+          {settled ? '已结清' : '去支付'}
+        </Button>
+        {!settled && (
+          <div style={{ textAlign: 'center', color: 'var(--adm-color-weak)', fontSize: 13, marginTop: 8 }}>
+            在线支付即将开通
+          </div>
+        )}
+        <div style={{ textAlign: 'center', color: 'var(--adm-color-weak)', fontSize: 12, marginTop: 16 }}>
+          链接有效期至 {new Date(view.expiresAt).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' })}
+        </div>
+      </div>
+    </div>
+  );
+}
