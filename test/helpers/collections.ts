@@ -24,26 +24,40 @@ export async function makeTenant(
   return { id: row!.id, name };
 }
 
+export interface ContractOptions {
+  /** false: left for the first billing run to plan (and bill); true: billing runs leave it alone. */
+  planned?: boolean;
+  monthlyFen?: number;
+  depositFen?: number;
+  startDate?: string;
+  endDate?: string;
+}
+
 export async function makeContract(
   db: Orm,
   orgId: string,
   tenantId: string,
   lateFee: LateFeeTerms | null = { dailyRate: '0.0005' },
+  options: ContractOptions = {},
 ): Promise<string> {
+  const { planned = true, monthlyFen = 100_000, startDate = '2025-01-01', endDate = '2027-12-31' } = options;
   const terms = {
-    startDate: '2025-01-01',
-    endDate: '2027-12-31',
-    rent: { mode: 'fixed', monthlyFen: 100_000 },
+    startDate,
+    endDate,
+    rent: { mode: 'fixed', monthlyFen },
     billingCycleMonths: 1,
     dueOffsetDays: 0,
+    taxRate: '0.09',
+    ...(options.depositFen ? { deposit: { amountFen: options.depositFen } } : {}),
     ...(lateFee ? { lateFee } : {}),
   };
   const [row] = await queryRows<{ id: string }>(
     db,
     sql`INSERT INTO contracts (org_id, number, tenant_id, status, terms, start_date, end_date, monthly_rent_fen,
-                               annual_rent_fen, total_rent_fen, sign_date, activated_at, planned_at)
-        VALUES (${orgId}, ${`HT-TEST-${tag()}`}, ${tenantId}, 'active', ${JSON.stringify(terms)}::jsonb, '2025-01-01',
-                '2027-12-31', 100000, 1200000, 3600000, '2024-12-20', now(), now())
+                               annual_rent_fen, total_rent_fen, deposit_fen, sign_date, activated_at, planned_at)
+        VALUES (${orgId}, ${`HT-TEST-${tag()}`}, ${tenantId}, 'active', ${JSON.stringify(terms)}::jsonb, ${startDate},
+                ${endDate}, ${monthlyFen}, ${monthlyFen * 12}, ${monthlyFen * 12}, ${options.depositFen ?? 0},
+                ${startDate}, now(), ${planned ? sql`now()` : null})
         RETURNING id`,
   );
   return row!.id;
