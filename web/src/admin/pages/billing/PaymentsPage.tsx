@@ -33,7 +33,13 @@ export default function PaymentsPage() {
     { key: 'number', title: t('payment.number'), dataIndex: 'number', fixed: 'left' },
     { key: 'tenantName', title: t('bill.tenant'), dataIndex: 'tenantName', ellipsis: true, width: 180 },
     { key: 'tenantId', title: t('bill.tenant'), hideInTable: true, search: { type: 'select', options: tenants } },
-    { key: 'method', title: t('payment.method'), dataIndex: 'method', valueEnum: methodEnum(t) },
+    {
+      key: 'method',
+      title: t('payment.method'),
+      dataIndex: 'method',
+      valueEnum: methodEnum(t),
+      search: { type: 'select' },
+    },
     { key: 'amountFen', title: t('payment.amount'), render: (payment) => formatFen(payment.amountFen) },
     {
       key: 'advanceFen',

@@ -20,7 +20,10 @@ import type {
 export const BILL_STATUSES: BillStatus[] = ['open', 'partial', 'paid', 'void'];
 export const BILL_KINDS: BillKind[] = ['rent', 'deposit', 'charge', 'final'];
 export const CHARGE_ITEMS: ChargeItem[] = ['utilities', 'property', 'repair', 'other'];
+/** Recorded by hand (登记收款). */
 export const PAYMENT_METHODS: PaymentMethod[] = ['bank_transfer', 'cash', 'pos'];
+/** Every method a payment may have: the offline ones and the online channels. */
+const ALL_PAYMENT_METHODS = [...PAYMENT_METHODS, 'wechatpay', 'alipay', 'unionpay'] as const;
 export const WAIVER_STATUSES: WaiverStatus[] = ['pending', 'approved', 'rejected'];
 export const MESSAGE_CHANNELS: MessageChannel[] = ['sms', 'wechat'];
 export const MESSAGE_STATUSES: MessageStatus[] = ['pending', 'sent', 'failed', 'dead'];
@@ -71,7 +74,7 @@ const enumOf = <Code extends string>(
 
 export const billStatusEnum = (t: Translate) => enumOf(BILL_STATUSES, (status) => billStatusLabel(status, t));
 export const billKindEnum = (t: Translate) => enumOf(BILL_KINDS, (kind) => billKindLabel(kind, t));
-export const methodEnum = (t: Translate) => enumOf(PAYMENT_METHODS, (method) => methodLabel(method, t));
+export const methodEnum = (t: Translate) => enumOf(ALL_PAYMENT_METHODS, (method) => methodLabel(method, t));
 export const waiverStatusEnum = (t: Translate) =>
   enumOf(
     WAIVER_STATUSES,
