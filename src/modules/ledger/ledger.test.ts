@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, problemOf, type TestApp } from '../../../test/helpers/app.ts';
 import { queryRows } from '../../db/client.ts';
+import { chinaDate } from '../../domain/calendar.ts';
 import { systemActor } from '../audit/service.ts';
 import { type JournalLineInput, journal } from './journal.ts';
 
@@ -236,5 +237,41 @@ describe('the chart of accounts', () => {
     // The trial balance shows the org's own code.
     const trial = (await get('/ledger/trial-balance?from=2001-01-01&to=2001-12-31')).json();
     expect(trial.accounts.some((account: { code: string }) => account.code === '1002.01')).toBe(true);
+  });
+});
+
+describe('the ledger after a billing run', () => {
+  it('balances, and each contract’s receivable equals the outstanding of its bills', async () => {
+    const headers = await t.as('caiwu');
+    const run = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/billing-runs',
+      headers,
+      payload: { throughDate: chinaDate(new Date()) },
+    });
+    expect(run.statusCode).toBe(200);
+    const trial = (await get('/ledger/trial-balance')).json();
+    expect(trial.balanced).toBe(true);
+
+    const ledger = (await get('/ledger/receivables?by=contract&pageSize=200&includeZero=true')).json();
+    const outstanding = await queryRows<{ contractId: string; outstanding: string }>(
+      t.database.orm,
+      sql`SELECT contract_id AS "contractId",
+                 sum(amount_fen + late_fee_fen - late_fee_waived_fen - principal_paid_fen - late_fee_paid_fen) AS outstanding
+            FROM bills WHERE org_id = ${t.orgId} AND status <> 'void' GROUP BY contract_id`,
+    );
+    expect(outstanding.length).toBeGreaterThan(0);
+    // The test's own 2001 entries on one contract have no bills behind them.
+    const mine = 50_000 + 3 * 19_000;
+    const balances = new Map(
+      ledger.items.map((item: { contractId: string; balanceFen: number }) => [item.contractId, item.balanceFen]),
+    );
+    for (const row of outstanding) {
+      const expected = Number(row.outstanding) + (row.contractId === contractId ? mine : 0);
+      expect({ contract: row.contractId, balance: balances.get(row.contractId) ?? 0 }).toEqual({
+        contract: row.contractId,
+        balance: expected,
+      });
+    }
   });
 });
