@@ -200,7 +200,11 @@ async function registerWeb(app: FastifyInstance) {
   }
   app.setNotFoundHandler((request, reply) => {
     const url = request.url.split('?')[0] ?? '/';
-    const isPage = request.method === 'GET' && !/^\/(api|notify|_sim)\//.test(url) && !path.extname(url);
+    // A pay link's token has a dot in it (payload.signature): under /m/pay/ every path is the page.
+    const isPage =
+      request.method === 'GET' &&
+      !/^\/(api|notify|_sim)\//.test(url) &&
+      (!path.extname(url) || url.startsWith('/m/pay/'));
     if (built && isPage) {
       return reply.sendFile(url === '/m' || url.startsWith('/m/') ? 'm/index.html' : 'index.html');
     }
