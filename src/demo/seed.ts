@@ -2,10 +2,13 @@ import { eq } from 'drizzle-orm';
 import type { PiiCipher } from '../crypto/pii.ts';
 import type { Orm } from '../db/client.ts';
 import { orgs, users } from '../db/schema.ts';
+import { chinaDate } from '../domain/calendar.ts';
 import { assetsService } from '../modules/assets/service.ts';
 import { systemActor } from '../modules/audit/service.ts';
 import { verifyPassword } from '../modules/auth/password.ts';
 import type { Role } from '../modules/auth/permissions.ts';
+import { runBilling } from '../modules/billing/run.ts';
+import { billingService } from '../modules/billing/service.ts';
 import { findOrCreateOrg } from '../modules/orgs/service.ts';
 import { tenantsService } from '../modules/tenants/service.ts';
 import { usersRepository } from '../modules/users/repository.ts';
@@ -62,6 +65,12 @@ export async function seedDemoBusiness(db: Orm, { pii, orgId }: { pii: PiiCipher
   }
   const contracts = await seedDemoContracts(db, { pii, orgId });
   if (contracts > 0) created.push(`${contracts} contracts`);
+  // Bills through today, once (the daily job bills from then on).
+  if ((await billingService.runs(db, orgId, 1, 1)).total === 0) {
+    const started = performance.now();
+    const run = await runBilling(db, actor, { orgId, throughDate: chinaDate(new Date()), trigger: 'schedule' });
+    created.push(`${run.issued} bills (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  }
   return created;
 }
 
