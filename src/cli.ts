@@ -8,6 +8,7 @@ import { type Database, openDatabase } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { auditService, systemActor } from './modules/audit/service.ts';
 import { isRole } from './modules/auth/permissions.ts';
+import { messagesService } from './modules/messages/service.ts';
 import { findOrCreateOrg } from './modules/orgs/service.ts';
 import { tenantsService } from './modules/tenants/service.ts';
 import { usersService } from './modules/users/service.ts';
@@ -87,8 +88,10 @@ export function piiRotateKey(pii: PiiCipher): Command {
       { db: database.orm, pii },
       { batchSize, onBatch: (done) => out(`  已重新加密 ${done} 行`) },
     );
+    const recipients = await messagesService.rotateRecipientKey(database.orm, pii, batchSize);
+    if (recipients > 0) out(`  已重新加密 ${recipients} 条消息的收件人`);
     await database.orm.transaction((tx) =>
-      auditService.record(tx, systemActor, { action: 'pii.rotate_key', after: result }),
+      auditService.record(tx, systemActor, { action: 'pii.rotate_key', after: { ...result, recipients } }),
     );
     if (result.remaining > 0) {
       out(`重新加密 ${result.reencrypted} 行；仍有 ${result.remaining} 行正被编辑而未处理，请稍后再次运行`);

@@ -1,9 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, problemOf, type TestApp } from '../../../test/helpers/app.ts';
+import { PiiCipher } from '../../crypto/pii.ts';
 import { queryRows } from '../../db/client.ts';
 import { addDays } from '../../domain/calendar.ts';
+import { scheduledJobs } from '../../jobs/index.ts';
 import { today } from '../contracts/service.ts';
 import { signPayLink } from './pay-link.ts';
 import type { MessageSender, OutgoingMessage, Senders } from './senders.ts';
@@ -230,6 +232,10 @@ describe('delivery', () => {
     const asOf = addDays(today(), daysAhead);
     const b = await bill({ dueDate: asOf });
     await run(asOf);
+    // The demo's own bills get reminders that day too; only this bill's are left to deliver.
+    await t.database.orm.execute(
+      sql`UPDATE outbound_messages SET status = 'dead' WHERE bill_id <> ${b.id} AND status IN ('pending', 'failed')`,
+    );
     return b;
   }
 
@@ -404,4 +410,32 @@ describe('the message list', () => {
     await run(asOf);
     return b;
   }
+});
+
+describe('jobs and keys', () => {
+  it('schedules the reminder scan at 09:00 and delivery every minute when the server has senders', () => {
+    const jobs = scheduledJobs({ auth: t.app.auth, db: t.database.orm, messaging: t.app.messaging });
+    expect(jobs.filter((job) => ['bill-reminders', 'message-delivery'].includes(job.name))).toMatchObject([
+      { name: 'bill-reminders', cron: '0 9 * * *' },
+      { name: 'message-delivery', cron: '* * * * *' },
+    ]);
+  });
+
+  it('re-encrypts the recipients under a new personal-data key (pii:rotate-key)', async () => {
+    const b = await bill({ dueDate: addDays(today(), 240) });
+    await run(addDays(today(), 240));
+    const rotated = new PiiCipher({
+      keys: [{ id: 'k9', key: randomBytes(32) }, ...t.config.piiKeys!],
+      indexKey: t.config.piiIndexKey!,
+    });
+    expect(await messagesService.rotateRecipientKey(t.database.orm, rotated, 3)).toBeGreaterThanOrEqual(2);
+    const [stale] = await queryRows<{ n: number }>(
+      t.database.orm,
+      sql`SELECT count(*)::int AS n FROM outbound_messages WHERE recipient_enc NOT LIKE 'v1:k9:%'`,
+    );
+    expect(stale?.n).toBe(0);
+    const rows = await messagesOf([b.id]);
+    expect(rows.map((row) => rotated.decrypt('recipient', row.recipient_enc))).toEqual([PHONE, OPENID]);
+    expect(await messagesService.rotateRecipientKey(t.database.orm, rotated)).toBe(0);
+  });
 });

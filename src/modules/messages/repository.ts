@@ -134,6 +134,16 @@ export const messagesRepository = {
     return { items, total: total?.value ?? 0 };
   },
 
+  /** Messages whose recipient is encrypted under an older key, locked; rows another worker holds are skipped. */
+  async staleRecipients(db: Executor, currentPrefix: string, limit: number) {
+    return db
+      .select({ id: outboundMessages.id, recipientEnc: outboundMessages.recipientEnc })
+      .from(outboundMessages)
+      .where(sql`${outboundMessages.recipientEnc} NOT LIKE ${`${currentPrefix}%`}`)
+      .limit(limit)
+      .for('update', { skipLocked: true });
+  },
+
   async findBill(db: Executor, orgId: string, billId: string) {
     const [row] = await db
       .select({ bill: bills, tenantName: tenants.name, tenantKind: tenants.kind, orgName: orgs.name })

@@ -273,6 +273,25 @@ export const messagesService = {
     };
   },
 
+  /**
+   * Re-encrypts the recipients still under an older personal-data key with the current one (pii:rotate-key, after
+   * the tenants), in short batches; returns how many were re-encrypted.
+   */
+  async rotateRecipientKey(db: Orm, pii: PiiCipher, batchSize = 500): Promise<number> {
+    let reencrypted = 0;
+    for (;;) {
+      const done = await db.transaction(async (tx) => {
+        const batch = await repo.staleRecipients(tx, pii.currentPrefix, batchSize);
+        for (const row of batch) {
+          await repo.update(tx, row.id, { recipientEnc: pii.reencrypt('recipient', row.recipientEnc) });
+        }
+        return batch.length;
+      });
+      reencrypted += done;
+      if (done === 0) return reencrypted;
+    }
+  },
+
   /** The bill a pay link names, as the tenant may see it; forged 403, expired or void 410. */
   async payLinkView(db: Orm, payLinkKey: Buffer, token: string, now = new Date()) {
     const check = verifyPayLink(payLinkKey, token, now);
