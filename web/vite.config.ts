@@ -16,7 +16,9 @@ function portalHistoryFallback(): Plugin {
   const rewrite: Connect.NextHandleFunction = (request, _response, next) => {
     const path = request.url?.split('?')[0] ?? '';
     const wantsPage = request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
-    if (wantsPage && (path === '/m' || (path.startsWith('/m/') && !/\.[a-z0-9]+$/i.test(path)))) {
+    // A pay link's token has a dot in it (payload.signature): under /m/pay/ every path is the page.
+    const isFile = /\.[a-z0-9]+$/i.test(path) && !path.startsWith('/m/pay/');
+    if (wantsPage && (path === '/m' || (path.startsWith('/m/') && !isFile))) {
       request.url = '/m/index.html';
     }
     next();
