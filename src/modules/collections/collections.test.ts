@@ -139,13 +139,14 @@ describe('the penalty, computed by hand', () => {
     const p = await party({ dailyRate: '0.0005' });
     const bill = await p.bill('2026-01-01', 1_000_000);
     // Through 01-31: 01-02 … 01-31 = 30 days × 500 fen = 15,000 fen.
-    const run = await collectionsService.runMonthEnd(t.database.orm, '2026-02-01');
-    expect(run.asOf).toBe('2026-01-31');
+    const only = { tenantId: p.tenantId };
+    const run = await collectionsService.runMonthEnd(t.database.orm, '2026-02-01', only);
+    expect(run).toEqual({ asOf: '2026-01-31', bills: 1, fixedFen: 15_000 });
     expect(await billState(t.database.orm, bill.id)).toMatchObject({ lateFeeFen: 15_000, status: 'open' });
-    await fixPenaltiesAsOf(t.database.orm, '2026-01-31');
+    await fixPenaltiesAsOf(t.database.orm, '2026-01-31', only);
     expect((await billState(t.database.orm, bill.id)).lateFeeFen).toBe(15_000);
     // Through 02-28: 28 more days × 500 = 14,000 fen.
-    await fixPenaltiesAsOf(t.database.orm, '2026-02-28');
+    await fixPenaltiesAsOf(t.database.orm, '2026-02-28', only);
     expect((await billState(t.database.orm, bill.id)).lateFeeFen).toBe(29_000);
     const lines = await queryRows<{ amountFen: string; asOf: string }>(
       t.database.orm,

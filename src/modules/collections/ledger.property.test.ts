@@ -190,7 +190,7 @@ describe('the ledger under random collections', () => {
         }
         await checkInvariants(world);
       }),
-      { numRuns: 15, endOnFailure: true },
+      { numRuns: 12, endOnFailure: true },
     );
   }, 120_000);
 });

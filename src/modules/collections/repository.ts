@@ -101,12 +101,18 @@ export const collectionsRepository = {
   },
 
   /** Ids of open or partly paid bills whose due date is before the day, with late-fee terms: month-end candidates. */
-  async overdueBillIds(db: Executor, before: CalendarDate): Promise<{ id: string; orgId: string }[]> {
+  async overdueBillIds(
+    db: Executor,
+    before: CalendarDate,
+    only: { orgId?: string; tenantId?: string } = {},
+  ): Promise<{ id: string; orgId: string }[]> {
     return db
       .select({ id: bills.id, orgId: bills.orgId })
       .from(bills)
       .where(
         and(
+          only.orgId ? eq(bills.orgId, only.orgId) : undefined,
+          only.tenantId ? eq(bills.tenantId, only.tenantId) : undefined,
           inArray(bills.status, ['open', 'partial']),
           sql`${bills.dueDate} < ${before}::date`,
           sql`${bills.lateFeeTerms} IS NOT NULL`,

@@ -283,9 +283,16 @@ export async function applyPayment(tx: Executor, actor: Actor, input: PaymentInp
   return { payment, allocations };
 }
 
-/** Fixes the penalty of every overdue bill of every org as of a day (the month-end job); returns what it fixed. */
-export async function fixPenaltiesAsOf(db: Orm, asOf: CalendarDate): Promise<{ bills: number; fixedFen: number }> {
-  const candidates = await repo.overdueBillIds(db, asOf);
+/**
+ * Fixes the penalty of every overdue bill as of a day (the month-end job: every org; a test or the demo may name one
+ * org or tenant); returns what it fixed. One transaction per org.
+ */
+export async function fixPenaltiesAsOf(
+  db: Orm,
+  asOf: CalendarDate,
+  only: { orgId?: string; tenantId?: string } = {},
+): Promise<{ bills: number; fixedFen: number }> {
+  const candidates = await repo.overdueBillIds(db, asOf, only);
   const byOrg = new Map<string, string[]>();
   for (const { id, orgId } of candidates) byOrg.set(orgId, [...(byOrg.get(orgId) ?? []), id]);
   let billsFixed = 0;
@@ -604,8 +611,8 @@ export const collectionsService = {
   },
 
   /** The month-end job: every overdue bill's penalty fixed through the last day of the previous month. */
-  runMonthEnd(db: Orm, day: CalendarDate = today()) {
+  runMonthEnd(db: Orm, day: CalendarDate = today(), only: { orgId?: string; tenantId?: string } = {}) {
     const asOf = lastDayOfPreviousMonth(day);
-    return fixPenaltiesAsOf(db, asOf).then((result) => ({ asOf, ...result }));
+    return fixPenaltiesAsOf(db, asOf, only).then((result) => ({ asOf, ...result }));
   },
 };
