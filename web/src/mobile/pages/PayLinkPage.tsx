@@ -12,10 +12,21 @@ type TagColor = 'default' | 'primary' | 'success' | 'warning' | 'danger';
 
 const kindLabels: Record<string, string> = { rent: '租金', deposit: '保证金', charge: '费用', final: '终止结算' };
 
+/** Whole days from one YYYY-MM-DD to another (calendar dates, no time of day). */
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** Today in China time as YYYY-MM-DD, the calendar due dates use. */
+function chinaToday(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+}
+
 function statusOf(bill: PayLinkView['bill']): { text: string; color: TagColor } {
   if (bill.status === 'paid') return { text: '已结清', color: 'success' };
   if (bill.status === 'void') return { text: '已作废', color: 'default' };
-  if (bill.overdue) return { text: `已逾期 ${bill.overdueDays} 天`, color: 'danger' };
+  // Days past the due date, as the reminder said (the penalty's own count starts after any grace days).
+  if (bill.overdue) return { text: `已逾期 ${daysBetween(bill.dueDate, chinaToday())} 天`, color: 'danger' };
   if (bill.status === 'partial') return { text: '部分缴纳', color: 'warning' };
   return { text: '待缴', color: 'primary' };
 }
@@ -52,7 +63,13 @@ export default function PayLinkPage() {
     return (
       <div style={page}>
         {header}
-        <ErrorBlock status="default" title={error.title} description={error.detail} data-testid="m-pay-error" />
+        <ErrorBlock
+          status="default"
+          title={error.title}
+          description={error.detail}
+          style={{ padding: '0 24px' }}
+          data-testid="m-pay-error"
+        />
       </div>
     );
   }
