@@ -397,17 +397,33 @@ export function BillDrawer({
         </Button>
       )}
       {canWrite && unsettled && (
-        <Button onClick={() => setDialog('waiver')} data-testid="bill-waiver-request">
+        <Button
+          onClick={() => setDialog('waiver')}
+          disabled={shown.lateFeeFen - shown.lateFeeWaivedFen <= 0}
+          title={shown.lateFeeFen - shown.lateFeeWaivedFen <= 0 ? t('bill.waiver.nothing') : undefined}
+          data-testid="bill-waiver-request"
+        >
           {t('bill.waiver.request')}
         </Button>
       )}
       {canWrite && live && (
-        <Button onClick={() => setDialog('reissue')} data-testid="bill-reissue">
+        <Button
+          onClick={() => setDialog('reissue')}
+          disabled={shown.paidFen > 0}
+          title={shown.paidFen > 0 ? t('bill.paidCannotChange') : undefined}
+          data-testid="bill-reissue"
+        >
           {t('bill.reissue')}
         </Button>
       )}
       {canWrite && live && (
-        <Button danger onClick={() => setDialog('void')} data-testid="bill-void">
+        <Button
+          danger
+          onClick={() => setDialog('void')}
+          disabled={shown.paidFen > 0}
+          title={shown.paidFen > 0 ? t('bill.paidCannotChange') : undefined}
+          data-testid="bill-void"
+        >
           {t('bill.void')}
         </Button>
       )}
