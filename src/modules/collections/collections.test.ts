@@ -296,6 +296,23 @@ describe('applying a payment', () => {
     await expectLedgerMatchesBills(p.contractId);
   });
 
+  it('two payments for one bill at once: the bill is paid once, the other is told so', async () => {
+    const p = await party(null);
+    const bill = await p.bill('2026-02-01', 30_000);
+    const body = { tenantId: p.tenantId, amountFen: 30_000, receivedOn: '2026-03-01', billIds: [bill.id] };
+    const answers = await Promise.all([pay(body), pay(body)]);
+    expect(answers.map((answer) => answer.statusCode).sort()).toEqual([201, 409]);
+    expect(problemOf(answers.find((answer) => answer.statusCode === 409)!).code).toBe('payment_bill_paid');
+    expect(await billState(t.database.orm, bill.id)).toMatchObject({ status: 'paid', principalPaidFen: 30_000 });
+    // Without chosen bills the second finds nothing left to pay: an advance.
+    const other = await p.bill('2026-02-02', 10_000);
+    const open = { tenantId: p.tenantId, amountFen: 10_000, receivedOn: '2026-03-01' };
+    const both = (await Promise.all([pay(open), pay(open)])).map((answer) => answer.json());
+    expect(both.map((payment) => payment.advanceFen).sort()).toEqual([0, 10_000]);
+    expect((await billState(t.database.orm, other.id)).principalPaidFen).toBe(10_000);
+    await expectLedgerMatchesBills(p.contractId);
+  });
+
   it('lists and shows payments with their allocations; every payment is audited', async () => {
     const p = await party(null);
     const bill = await p.bill('2026-02-01', 10_000);

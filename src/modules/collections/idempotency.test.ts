@@ -66,6 +66,18 @@ describe('Idempotency-Key on POST /payments', () => {
     expect(running).toMatchObject({ status: 409, code: 'idempotency_key_in_progress' });
   });
 
+  it('two requests with one key at once make one payment', async () => {
+    const before = await paymentCount();
+    const answers = await Promise.all([pay('key-race-1', { amountFen: 700 }), pay('key-race-1', { amountFen: 700 })]);
+    const created = answers.filter((answer) => answer.statusCode === 201);
+    expect(created.length).toBeGreaterThanOrEqual(1);
+    for (const answer of answers.filter((item) => item.statusCode !== 201)) {
+      expect(problemOf(answer).code).toBe('idempotency_key_in_progress');
+    }
+    expect(new Set(created.map((answer) => answer.json().id)).size).toBe(1);
+    expect(await paymentCount()).toBe(before + 1);
+  });
+
   it('keeps each caller’s keys apart; without a key nothing is remembered; a bad key is refused', async () => {
     const mine = await pay('key-shared-1', { amountFen: 500 });
     expect(mine.statusCode).toBe(201);
