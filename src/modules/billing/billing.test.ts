@@ -4,6 +4,7 @@ import { createTestApp, problemOf, type TestApp } from '../../../test/helpers/ap
 import { contractKit, type Kit, terms } from '../../../test/helpers/contracts.ts';
 import { queryRows } from '../../db/client.ts';
 import { rentSchedule } from '../../domain/rent-schedule.ts';
+import { runBillingForAllOrgs } from './run.ts';
 
 let t: TestApp;
 let kit: Kit;
@@ -135,6 +136,30 @@ describe('billing runs', () => {
     const exported = await api('GET', `/bills/export?contractId=${contract.id}`);
     expect(exported.statusCode).toBe(200);
     expect(exported.headers['content-type']).toMatch(/spreadsheetml/);
+  });
+
+  it('plans contracts that have no plan yet (older ones) in the run, and the daily job bills every org', async () => {
+    const [unit] = await kit.units('BU', 1);
+    const contract = await kit.activeContract({ tenantId, assetIds: [unit], terms: terms() });
+    await t.database.orm.execute(sql`DELETE FROM bill_plan WHERE contract_id = ${contract.id}`);
+    await t.database.orm.execute(sql`UPDATE contracts SET planned_at = NULL WHERE id = ${contract.id}`);
+    const result = await runBillingForAllOrgs(t.database.orm, '2025-04-30');
+    expect(result.orgs).toBeGreaterThanOrEqual(1);
+    const bills = await billsOf(contract.id);
+    expect(bills.map((bill) => bill.number)).toEqual([
+      `${contract.number}-D`,
+      `${contract.number}-R01`,
+      `${contract.number}-R02`,
+    ]);
+    const [planned] = await queryRows<{ plannedAt: string | null; rows: number }>(
+      t.database.orm,
+      sql`SELECT planned_at AS "plannedAt", (SELECT count(*)::int FROM bill_plan WHERE contract_id = ${contract.id}) AS rows
+            FROM contracts WHERE id = ${contract.id}`,
+    );
+    expect(planned!.plannedAt).not.toBeNull();
+    expect(planned!.rows).toBe(5);
+    const runs = (await api('GET', '/billing-runs')).json();
+    expect(runs.items[0]).toMatchObject({ trigger: 'schedule', throughDate: '2025-04-30' });
   });
 
   it('refuses a bad date and changes nothing', async () => {
