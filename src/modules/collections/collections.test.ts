@@ -8,6 +8,7 @@ import {
   makeTenant,
   trialBalance,
 } from '../../../test/helpers/collections.ts';
+import { contractKit, terms } from '../../../test/helpers/contracts.ts';
 import { queryRows, sql } from '../../db/client.ts';
 import { DEMO_PASSWORD } from '../../demo/seed.ts';
 import type { LateFeeTerms } from '../../domain/late-fee.ts';
@@ -473,5 +474,58 @@ describe('waiving a penalty (减免)', () => {
     // Nothing moved; a new request may follow.
     expect(await billState(t.database.orm, bill.id)).toMatchObject({ lateFeeFen: 0, lateFeeWaivedFen: 0 });
     expect((await request(bill.id, { amountFen: 500, reason: '补充材料后再申请' })).statusCode).toBe(201);
+  });
+});
+
+describe('with the billing run', () => {
+  it('pays a bill the run issued for an activated contract; the bill view shows it', async () => {
+    const kit = contractKit(t);
+    const [unit] = await kit.units('SKBR', 1);
+    const tenant = await kit.tenant(3);
+    const contract = await kit.activeContract(
+      {
+        tenantId: tenant.id,
+        assetIds: [unit],
+        terms: terms({
+          startDate: '2026-01-01',
+          endDate: '2026-12-31',
+          billingCycleMonths: 1,
+          dueOffsetDays: 0,
+          rent: { mode: 'fixed', monthlyFen: 300_000 },
+          lateFee: { dailyRate: '0.0005' },
+        }),
+      },
+      '2025-12-20',
+    );
+    const caiwu = await t.as('caiwu');
+    const run = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/billing-runs',
+      headers: caiwu,
+      payload: { throughDate: '2026-01-01' },
+    });
+    expect(run.statusCode, run.body).toBe(200);
+    const bills = (await t.app.inject({ url: `/api/v1/bills?contractId=${contract.id}`, headers: caiwu })).json();
+    const rent = bills.items.find((bill: { kind: string }) => bill.kind === 'rent');
+    expect(rent).toMatchObject({ dueDate: '2026-01-01', amountFen: 300_000 });
+    // Paid 01-11: 01-02 … 01-10 = 9 days × 300,000 × 0.0005 = 1,350 fen first, 298,650 to the rent.
+    const payment = await paid({
+      tenantId: tenant.id,
+      amountFen: 300_000,
+      receivedOn: '2026-01-11',
+      billIds: [rent.id],
+    });
+    expect(payment.allocations).toEqual([expect.objectContaining({ lateFeeFen: 1_350, principalFen: 298_650 })]);
+    const shown = (await t.app.inject({ url: `/api/v1/bills/${rent.id}`, headers: caiwu })).json();
+    expect(shown).toMatchObject({
+      status: 'partial',
+      principalPaidFen: 298_650,
+      lateFeePostedFen: 1_350,
+      outstandingFen: 1_350,
+    });
+    expect(shown.allocations).toEqual([
+      expect.objectContaining({ paymentId: payment.id, principalFen: 298_650, lateFeeFen: 1_350 }),
+    ]);
+    await expectLedgerMatchesBills(contract.id);
   });
 });
