@@ -1,7 +1,7 @@
 // The penalty of one bill as of a day (domain.md "Late-payment penalty"): what has accrued, how much of it is fixed
 // into late_fee lines already, and what the tenant still owes for it.
 
-import type { CalendarDate } from '../../domain/calendar.ts';
+import { addDays, type CalendarDate, compareDates, daysBetween } from '../../domain/calendar.ts';
 import { type LateFeeTerms, lateFee, type PrincipalPayment } from '../../domain/late-fee.ts';
 
 /** The parts of a bill the penalty depends on. */
@@ -57,5 +57,48 @@ export function penaltyOf(
     unpostedFen,
     owedFen: bill.status === 'void' ? 0 : accruedFen - bill.lateFeeWaivedFen - bill.lateFeePaidFen,
     overdueDays,
+  };
+}
+
+/** A bill's money as everyone shows it (bill views, reminders, pay links, payment notices). */
+export interface BillFigures {
+  /** Principal and penalty paid. */
+  paidFen: number;
+  /** The penalty if the bill is settled on the day: accrued through the day before (a payment on a day lowers
+   * that day's principal to nothing, so the day itself accrues nothing). */
+  lateFeeFen: number;
+  /** What the ledger's receivable holds for the bill: principal and fixed penalty, less waived and paid. */
+  outstandingFen: number;
+  /** What settles the bill on the day: the outstanding amount plus the penalty not fixed yet. */
+  payableFen: number;
+  /** The part of payableFen that is penalty (accrued, less waived and paid). */
+  penaltyOwedFen: number;
+  overdue: boolean;
+  /** Days since the due date while unsettled (逾期天数), whatever the grace days; 0 when not overdue. */
+  overdueDays: number;
+}
+
+/**
+ * What the tenant owes on a bill on a day, from its principal payments; settling it that day means paying
+ * `payableFen`, which is what applying a payment received that day takes (the penalty fixed through the day before).
+ */
+export function billFigures(
+  bill: PenaltyBill & { principalPaidFen: number },
+  principalPayments: readonly PrincipalPayment[],
+  day: CalendarDate,
+): BillFigures {
+  const penalty = penaltyOf(bill, principalPayments, addDays(day, -1));
+  const paidFen = bill.principalPaidFen + bill.lateFeePaidFen;
+  const outstandingFen =
+    bill.status === 'void' ? 0 : bill.amountFen + bill.lateFeeFen - bill.lateFeeWaivedFen - paidFen;
+  const overdue = (bill.status === 'open' || bill.status === 'partial') && compareDates(bill.dueDate, day) < 0;
+  return {
+    paidFen,
+    lateFeeFen: penalty.accruedFen,
+    outstandingFen,
+    payableFen: outstandingFen + penalty.unpostedFen,
+    penaltyOwedFen: penalty.owedFen,
+    overdue,
+    overdueDays: overdue ? daysBetween(bill.dueDate, day) : 0,
   };
 }

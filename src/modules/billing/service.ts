@@ -3,7 +3,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Executor, Orm } from '../../db/client.ts';
 import { queryRows } from '../../db/client.ts';
-import { type CalendarDate, chinaDate, compareDates, isCalendarDate } from '../../domain/calendar.ts';
+import { type CalendarDate, chinaDate, isCalendarDate } from '../../domain/calendar.ts';
 import type { LateFeeTerms, PrincipalPayment } from '../../domain/late-fee.ts';
 import { tryParseRate, vatSplit } from '../../domain/money.ts';
 import { MAX_MONTHLY_RENT_FEN } from '../../domain/rent-schedule.ts';
@@ -12,7 +12,7 @@ import { AppError, notFound } from '../../http/problem.ts';
 import { type Actor, auditService } from '../audit/service.ts';
 import { type AccountPurpose, CHARGE_ITEMS, type ChargeItem } from '../ledger/chart.ts';
 import { journal } from '../ledger/journal.ts';
-import { penaltyOf } from './penalty.ts';
+import { billFigures } from './penalty.ts';
 import { BILLABLE_CONTRACT_STATUSES } from './plan.ts';
 import { lockedBill, voidBillIn } from './void.ts';
 
@@ -86,7 +86,7 @@ export function billView(row: BillRow, principalPayments: readonly PrincipalPaym
   const lateFeeWaivedFen = Number(row.lateFeeWaivedFen);
   const principalPaidFen = Number(row.principalPaidFen);
   const lateFeePaidFen = Number(row.lateFeePaidFen);
-  const penalty = penaltyOf(
+  const figures = billFigures(
     {
       status: row.status,
       amountFen,
@@ -95,13 +95,11 @@ export function billView(row: BillRow, principalPayments: readonly PrincipalPaym
       lateFeeFen,
       lateFeeWaivedFen,
       lateFeePaidFen,
+      principalPaidFen,
     },
     principalPayments,
     asOf,
   );
-  const paidFen = principalPaidFen + lateFeePaidFen;
-  const outstandingFen = row.status === 'void' ? 0 : amountFen + lateFeeFen - lateFeeWaivedFen - paidFen;
-  const unsettled = row.status === 'open' || row.status === 'partial';
   return {
     id: row.id,
     number: row.number,
@@ -119,16 +117,16 @@ export function billView(row: BillRow, principalPayments: readonly PrincipalPaym
     netFen: Number(row.netFen),
     taxFen: Number(row.taxFen),
     taxRate: row.taxRate,
-    paidFen,
+    paidFen: figures.paidFen,
     principalPaidFen,
-    lateFeeFen: penalty.accruedFen,
+    lateFeeFen: figures.lateFeeFen,
     lateFeePostedFen: lateFeeFen,
     lateFeeWaivedFen,
-    outstandingFen,
-    payableFen: outstandingFen + penalty.unpostedFen,
+    outstandingFen: figures.outstandingFen,
+    payableFen: figures.payableFen,
     status: row.status,
-    overdue: unsettled && compareDates(row.dueDate, asOf) < 0,
-    overdueDays: penalty.overdueDays,
+    overdue: figures.overdue,
+    overdueDays: figures.overdueDays,
     chargeItem: row.chargeItem,
     description: row.description,
     voidReason: row.voidReason,

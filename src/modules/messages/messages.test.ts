@@ -179,9 +179,9 @@ describe('the reminder scan', () => {
       dedupe_key: `reminder:${overdue14.id}:${asOf}:sms`,
     });
     expect(t.pii.decrypt('recipient', sms.recipient_enc)).toBe(PHONE);
-    // 1,000 yuan, 14 days at 0.1% a day: 14 yuan of penalty; 1,014 yuan payable today.
+    // 1,000 yuan 14 days overdue at 0.1% a day; paid today, today accrues nothing: 13 yuan of penalty, 1,013 payable.
     expect(sms.body).toContain(overdue14.number);
-    expect(sms.body).toContain('已逾期 14 天，今日应缴 1014.00 元（含违约金 14.00 元）');
+    expect(sms.body).toContain('已逾期 14 天，今日应缴 1013.00 元（含违约金 13.00 元）');
     expect(sms.body).toContain(sms.pay_link);
     expect(sms.pay_link).toMatch(/^http:\/\/localhost:3000\/m\/pay\/[\w-]+\.[\w-]+$/);
     const wechat = rows.find((row) => row.bill_id === overdue14.id && row.channel === 'wechat')!;
@@ -317,9 +317,9 @@ describe('the pay-link page API', () => {
         dueDate: addDays(today(), -10),
         amountFen: 200_000,
         paidFen: 0,
-        // 2,000 yuan × 0.05% × 10 days.
-        lateFeeFen: 1_000,
-        payableFen: 201_000,
+        // Settled today: 2,000 yuan × 0.05% × 9 days (the 10th, today, accrues nothing once paid today).
+        lateFeeFen: 900,
+        payableFen: 200_900,
         status: 'open',
         overdue: true,
         overdueDays: 10,

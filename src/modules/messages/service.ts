@@ -3,16 +3,16 @@
 
 import type { PiiCipher } from '../../crypto/pii.ts';
 import type { Executor, Orm } from '../../db/client.ts';
-import { type CalendarDate, chinaDate, compareDates } from '../../domain/calendar.ts';
+import { type CalendarDate, chinaDate } from '../../domain/calendar.ts';
 import { maskPhone } from '../../domain/masking.ts';
 import { formatYuan } from '../../domain/money.ts';
 import { isMobile } from '../../domain/phone.ts';
 import { AppError, notFound } from '../../http/problem.ts';
 import { type Actor, auditService, systemActor } from '../audit/service.ts';
-import { penaltyOf } from '../billing/penalty.ts';
+import { billFigures } from '../billing/penalty.ts';
 import { orgSettingsSection, replaceOrgSettingsSection } from '../orgs/service.ts';
 import { payLinkUrl, signPayLink, verifyPayLink } from './pay-link.ts';
-import { type BillRow, type MessageRow, type NewMessage, messagesRepository as repo } from './repository.ts';
+import { type MessageRow, type NewMessage, messagesRepository as repo } from './repository.ts';
 import {
   type Channel,
   nextAttemptAfterFailure,
@@ -38,24 +38,6 @@ export interface MessagingDeps {
 }
 
 type OrgActor = Actor & { orgId: string };
-
-/** What the tenant owes on a bill today (domain.md "Late-payment penalty"): the bill-view money fields. */
-export function billFigures(bill: BillRow, principalPayments: Parameters<typeof penaltyOf>[1], asOf: CalendarDate) {
-  const penalty = penaltyOf(bill, principalPayments, asOf);
-  const paidFen = bill.principalPaidFen + bill.lateFeePaidFen;
-  const outstandingFen =
-    bill.status === 'void' ? 0 : bill.amountFen + bill.lateFeeFen - bill.lateFeeWaivedFen - paidFen;
-  const unsettled = bill.status === 'open' || bill.status === 'partial';
-  return {
-    paidFen,
-    lateFeeFen: penalty.accruedFen,
-    outstandingFen,
-    payableFen: outstandingFen + penalty.unpostedFen,
-    penaltyOwedFen: penalty.owedFen,
-    overdue: unsettled && compareDates(bill.dueDate, asOf) < 0,
-    overdueDays: penalty.overdueDays,
-  };
-}
 
 /** An individual's name shown to whoever holds a link: the family name only (张三 → 张*). */
 export function maskedTenantName(name: string, kind: 'individual' | 'enterprise'): string {

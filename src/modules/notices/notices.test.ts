@@ -70,7 +70,7 @@ describe('the payment notice of a bill (缴费通知单)', () => {
       dueDate,
       lateFee: terms,
       payments: [{ date: paidOn, amountFen: 100_000 }],
-      asOf: today,
+      asOf: addDays(today, -1),
     }).lateFeeFen;
     expect(penalty).toBeGreaterThan(0);
     const payable = 1_234_567 - 100_000 + penalty;

@@ -3,7 +3,7 @@ import { type Executor, queryRows } from '../../db/client.ts';
 import type { CalendarDate } from '../../domain/calendar.ts';
 import type { LateFeeTerms } from '../../domain/late-fee.ts';
 import { AppError, notFound } from '../../http/problem.ts';
-import { penaltyOf } from '../billing/penalty.ts';
+import { billFigures } from '../billing/penalty.ts';
 import { type NoticeContent, type NoticeLine, renderPaymentNotice } from './pdf.ts';
 
 /** The pay link of a bill (H5 page with a signed token), supplied by the server from the messages module. */
@@ -73,23 +73,21 @@ export function noticeLine(row: NoticeBillRow, asOf: CalendarDate, payLink: stri
     lateFeeWaivedFen: Number(row.lateFeeWaivedFen),
     lateFeePaidFen: Number(row.lateFeePaidFen),
   };
-  const penalty = penaltyOf(
-    bill,
+  const figures = billFigures(
+    { ...bill, principalPaidFen: Number(row.principalPaidFen) },
     (row.payments ?? []).map((payment) => ({ date: payment.date, amountFen: Number(payment.amountFen) })),
     asOf,
   );
-  const principalPaidFen = Number(row.principalPaidFen);
-  const paidFen = principalPaidFen + bill.lateFeePaidFen;
   return {
     billId: row.id,
     number: row.number,
     period: periodText(row),
     dueDate: row.dueDate,
     principalFen: amountFen,
-    penaltyFen: penalty.accruedFen - bill.lateFeeWaivedFen,
-    paidFen,
-    payableFen: amountFen - principalPaidFen + penalty.owedFen,
-    overdueDays: penalty.overdueDays,
+    penaltyFen: figures.lateFeeFen - bill.lateFeeWaivedFen,
+    paidFen: figures.paidFen,
+    payableFen: figures.payableFen,
+    overdueDays: figures.overdueDays,
     payLink,
   };
 }
