@@ -4,9 +4,10 @@ import { PiiCipher } from './crypto/pii.ts';
 import { piiKeyringFor } from './crypto/pii-keys.ts';
 import { openDatabase } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
-import { accountsWithDemoPassword, DEMO_PASSWORD, DEMO_USERS, seedDemo } from './demo/seed.ts';
+import { accountsWithDemoPassword, DEMO_PASSWORD, DEMO_USERS, seedDemoBusiness, seedDemoLogins } from './demo/seed.ts';
 import { scheduledJobs } from './jobs/index.ts';
 import { type Scheduler, startScheduler } from './jobs/scheduler.ts';
+import type { DemoState } from './modules/system/routes.ts';
 import { buildApp } from './server.ts';
 
 const config = loadConfig();
@@ -30,11 +31,13 @@ if (config.env === 'production') {
     console.error(`拒绝启动：生产环境中账号 ${unsafe.join(', ')} 仍使用演示密码，请先修改密码。`);
     process.exit(1);
   }
-} else if (config.demo) {
-  await seedDemo(database.orm, { pii });
 }
+// The demo logins are there before the server answers; the business data (assets, tenants, contracts, bills: about
+// 20 s on PGlite) is written once the server is up, and /healthz says `demo: "seeding"` until it is ready.
+let demoState: DemoState = 'off';
+const demoOrg = config.env !== 'production' && config.demo ? await seedDemoLogins(database.orm) : undefined;
 
-const app = await buildApp({ config, database, pii });
+const app = await buildApp({ config, database, pii, demoState: () => demoState });
 let scheduler: Scheduler | undefined;
 if (config.jobs) {
   scheduler = await startScheduler(
@@ -52,6 +55,21 @@ if (config.demo) {
     `\nAssetPay 已启动: ${url}  (数据库: ${database.kind}${database.kind === 'pglite' ? `, ${config.dataDir}` : ''})`,
   );
   console.log(`演示账号（密码均为 ${DEMO_PASSWORD}）: ${DEMO_USERS.map((user) => user.username).join(', ')}\n`);
+}
+if (demoOrg) {
+  demoState = 'seeding';
+  const started = performance.now();
+  seedDemoBusiness(database.orm, { pii, orgId: demoOrg.orgId }).then(
+    (created) => {
+      demoState = 'ready';
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      if (created.length > 0) console.log(`演示数据已生成（${seconds} 秒）: ${created.join('，')}`);
+    },
+    (error: Error) => {
+      demoState = 'failed';
+      if (!stopping) app.log.error({ err: error }, 'demo seed failed');
+    },
+  );
 }
 
 let stopping = false;

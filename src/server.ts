@@ -34,7 +34,7 @@ import { type Senders, sendersFor } from './modules/messages/senders.ts';
 import type { MessagingDeps } from './modules/messages/service.ts';
 import { noticesRoutes } from './modules/notices/routes.ts';
 import { notificationsRoutes } from './modules/notifications/routes.ts';
-import { systemRoutes, VERSION } from './modules/system/routes.ts';
+import { type DemoState, systemRoutes, VERSION } from './modules/system/routes.ts';
 import { tenantsRoutes } from './modules/tenants/routes.ts';
 import { usersRoutes } from './modules/users/routes.ts';
 import { type FileStore, LocalFileStore } from './storage/file-store.ts';
@@ -69,6 +69,8 @@ export interface AppDependencies {
   payLinkKey?: Buffer;
   /** Who sends messages to tenants; the configured providers when absent. */
   senders?: Senders;
+  /** Where the demo data stands, for /healthz; 'off' when absent. */
+  demoState?: () => DemoState;
 }
 
 export async function buildApp({
@@ -79,6 +81,7 @@ export async function buildApp({
   logStream,
   payLinkKey,
   senders,
+  demoState = () => 'off',
 }: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
@@ -152,7 +155,7 @@ export async function buildApp({
   installIdempotency(app, db);
 
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
-  await app.register(systemRoutes, { database, metrics });
+  await app.register(systemRoutes, { database, metrics, demoState });
   await app.register(
     async (api) => {
       await api.register(authRoutes, { auth, loginRateLimitPerMinute: config.loginRateLimitPerMinute });
@@ -164,9 +167,8 @@ export async function buildApp({
       await api.register(tenantsRoutes, { db, pii: piiCipher });
       await api.register(contractsRoutes, { db, pii: piiCipher, files: fileStore });
       await api.register(notificationsRoutes, { db });
-      await api.register(messagesRoutes, { db, messaging });
-      await api.register(collectionsRoutes, { db });
       await api.register(billingRoutes, { db });
+      await api.register(messagesRoutes, { db, messaging });
       await api.register(ledgerRoutes, { db });
       await api.register(noticesRoutes, {
         db,
@@ -176,6 +178,7 @@ export async function buildApp({
             signPayLink(messaging.payLinkKey, { billId: bill.id, orgId: bill.orgId }),
           ),
       });
+      await api.register(collectionsRoutes, { db });
     },
     { prefix: '/api/v1' },
   );

@@ -413,14 +413,6 @@ const messages = {
     zh: '合同编号前缀应为 1–10 位大写字母或数字，以字母开头，如 ZX',
     en: 'The number prefix is 1–10 capital letters or digits, starting with a letter, e.g. ZX',
   },
-  ledger_account_code_taken: {
-    zh: '科目编号 {code} 已被科目“{name}”使用，请换一个编号',
-    en: 'The account code {code} is already used by “{name}”; choose another',
-  },
-  notice_bill_void: {
-    zh: '账单 {number} 已作废，不能出具缴费通知单',
-    en: 'Bill {number} is void; no payment notice can be issued for it',
-  },
   billing_through_date_invalid: {
     zh: '开账截止日期 {date} 不是有效日期，请使用 YYYY-MM-DD 格式',
     en: 'The billing date {date} is not a valid date; use YYYY-MM-DD',
@@ -450,6 +442,27 @@ const messages = {
   bill_date_invalid: {
     zh: '日期 {date} 无效，请使用 YYYY-MM-DD 格式',
     en: 'The date {date} is invalid; use YYYY-MM-DD',
+  },
+  // Reminders and pay links (催缴提醒、缴费链接)
+  reminders_days_repeated: {
+    zh: '提前提醒天数 {days} 重复了，每个天数只填一次',
+    en: 'The reminder day {days} is listed twice; list each number of days once',
+  },
+  reminders_channel_repeated: {
+    zh: '提醒渠道 {channel} 重复了，每个渠道只选一次',
+    en: 'The channel {channel} is listed twice; choose each channel once',
+  },
+  pay_link_forged: {
+    zh: '缴费链接无效（可能被改动或不完整），请使用短信或微信中的完整链接',
+    en: 'This pay link is not valid (altered or incomplete); use the whole link from the SMS or WeChat message',
+  },
+  pay_link_expired: {
+    zh: '缴费链接已于 {expiredAt} 过期，请联系物业或财务重新获取',
+    en: 'This pay link expired on {expiredAt}; ask the property office for a new one',
+  },
+  pay_link_bill_void: {
+    zh: '账单 {number} 已作废，无需缴费；如有疑问请联系物业或财务',
+    en: 'Bill {number} has been voided and need not be paid; ask the property office if in doubt',
   },
   // Payments, penalties and waivers (收款、违约金、减免)
   payment_amount_not_positive: {
@@ -513,26 +526,13 @@ const messages = {
     zh: '使用该 Idempotency-Key 的请求仍在处理中，请稍后重试',
     en: 'A request with this Idempotency-Key is still being processed; retry shortly',
   },
-  // Reminders and pay links (催缴提醒、缴费链接)
-  reminders_days_repeated: {
-    zh: '提前提醒天数 {days} 重复了，每个天数只填一次',
-    en: 'The reminder day {days} is listed twice; list each number of days once',
+  ledger_account_code_taken: {
+    zh: '科目编号 {code} 已被科目“{name}”使用，请换一个编号',
+    en: 'The account code {code} is already used by “{name}”; choose another',
   },
-  reminders_channel_repeated: {
-    zh: '提醒渠道 {channel} 重复了，每个渠道只选一次',
-    en: 'The channel {channel} is listed twice; choose each channel once',
-  },
-  pay_link_forged: {
-    zh: '缴费链接无效（可能被改动或不完整），请使用短信或微信中的完整链接',
-    en: 'This pay link is not valid (altered or incomplete); use the whole link from the SMS or WeChat message',
-  },
-  pay_link_expired: {
-    zh: '缴费链接已于 {expiredAt} 过期，请联系物业或财务重新获取',
-    en: 'This pay link expired on {expiredAt}; ask the property office for a new one',
-  },
-  pay_link_bill_void: {
-    zh: '账单 {number} 已作废，无需缴费；如有疑问请联系物业或财务',
-    en: 'Bill {number} has been voided and need not be paid; ask the property office if in doubt',
+  notice_bill_void: {
+    zh: '账单 {number} 已作废，不能出具缴费通知单',
+    en: 'Bill {number} is void; no payment notice can be issued for it',
   },
   internal: {
     zh: '服务器内部错误，请稍后重试；如持续出现请联系管理员（错误编号 {requestId}）',

@@ -1,8 +1,8 @@
 import type { Orm } from '../db/client.ts';
 import { purgeIdempotencyKeys } from '../http/idempotency.ts';
 import type { AuthService } from '../modules/auth/service.ts';
-import { collectionsService } from '../modules/collections/service.ts';
 import { runBillingForAllOrgs } from '../modules/billing/run.ts';
+import { collectionsService } from '../modules/collections/service.ts';
 import { contractsService, today } from '../modules/contracts/service.ts';
 import { type MessagingDeps, messagesService } from '../modules/messages/service.ts';
 import type { ScheduledJob } from './scheduler.ts';
@@ -23,6 +23,12 @@ export function scheduledJobs(services: { auth: AuthService; db: Orm; messaging?
       run: () => contractsService.runDaily(services.db),
     },
     {
+      // After the contract job: every org billed through today (bills due today and before).
+      name: 'billing-daily',
+      cron: '15 0 * * *',
+      run: () => runBillingForAllOrgs(services.db),
+    },
+    {
       // On the 1st: every overdue bill's penalty fixed into the bills and the ledger through the previous month-end.
       name: 'late-fee-month-end',
       cron: '30 0 1 * *',
@@ -32,12 +38,6 @@ export function scheduledJobs(services: { auth: AuthService; db: Orm; messaging?
       name: 'idempotency-cleanup',
       cron: '40 3 * * *',
       run: async () => ({ removed: await purgeIdempotencyKeys(services.db) }),
-    },
-    {
-      // After the contract job: every org billed through today (bills due today and before).
-      name: 'billing-daily',
-      cron: '15 0 * * *',
-      run: () => runBillingForAllOrgs(services.db),
     },
     ...(messaging
       ? [

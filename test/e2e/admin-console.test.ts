@@ -6,7 +6,7 @@ import { type RunningServer, startServer } from '../helpers/server.ts';
 let server: RunningServer;
 let browser: Browser;
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  [server, browser] = await Promise.all([startServer({}, 90_000), launchBrowser()]);
 });
 afterAll(async () => {
   await browser?.close();

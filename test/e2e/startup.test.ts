@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { newPiiKeyLine } from '../../src/crypto/pii-keys.ts';
 import { TEST_DATABASE_URL } from '../helpers/app.ts';
-import { type RunningServer, runCli, startServer } from '../helpers/server.ts';
+import { demoSeeded, type RunningServer, runCli, startServer } from '../helpers/server.ts';
 
 const schemas: string[] = [];
 afterAll(async () => {
@@ -32,12 +32,14 @@ async function demoLoginWorks(server: RunningServer) {
 }
 
 describe('npm start on a fresh machine', () => {
-  it('serves /healthz within 30 s on the embedded database, seeded with the demo logins', async () => {
-    const server = await startServer({}, 30_000);
+  it('serves /healthz within 30 s on the embedded database, seeded with the demo logins, then the demo business', async () => {
+    const server = await startServer({}, 30_000, { waitForDemo: false });
     try {
       expect(await (await fetch(`${server.url}/healthz`)).json()).toMatchObject({ status: 'ok', db: 'pglite' });
       expect(await demoLoginWorks(server)).toBe(200);
       expect(server.output()).toContain('演示账号');
+      expect(await demoSeeded(server)).toBe('ready');
+      expect(server.output()).toMatch(/演示数据已生成.*份合同|演示数据已生成.*contracts/);
     } finally {
       await server.stop();
     }
@@ -45,13 +47,16 @@ describe('npm start on a fresh machine', () => {
     const again = await startServer({ DATA_DIR: server.dataDir }, 30_000);
     try {
       expect(await demoLoginWorks(again)).toBe(200);
+      expect(again.output()).not.toContain('演示数据已生成');
     } finally {
       await again.stop();
     }
   });
 
   it('serves /healthz within 30 s on PostgreSQL with DATABASE_URL', async () => {
-    const server = await startServer({ DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: freshSchema() }, 30_000);
+    const server = await startServer({ DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: freshSchema() }, 30_000, {
+      waitForDemo: false,
+    });
     try {
       expect(await (await fetch(`${server.url}/healthz`)).json()).toMatchObject({ status: 'ok', db: 'postgres' });
       expect(await demoLoginWorks(server)).toBe(200);

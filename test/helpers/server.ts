@@ -24,8 +24,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Runs the product as `npm start` does (tsx src/main.ts) in its own process group, and waits for /healthz. */
-export async function startServer(env: Record<string, string> = {}, timeoutMs = 30_000): Promise<RunningServer> {
+/**
+ * Runs the product as `npm start` does (tsx src/main.ts) in its own process group, and waits for /healthz — and,
+ * unless told not to, for the demo data the first start writes once the server is up.
+ */
+export async function startServer(
+  env: Record<string, string> = {},
+  timeoutMs = 30_000,
+  { waitForDemo = true } = {},
+): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'assetpay-e2e-'));
   const started = Date.now();
@@ -46,7 +53,8 @@ export async function startServer(env: Record<string, string> = {}, timeoutMs = 
   while (Date.now() - started < timeoutMs) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
     const healthy = await fetch(`${url}/healthz`).then(
-      (response) => response.ok,
+      async (response) =>
+        response.ok && (!waitForDemo || ((await response.json()) as { demo: string }).demo !== 'seeding'),
       () => false,
     );
     if (healthy) {
@@ -56,6 +64,16 @@ export async function startServer(env: Record<string, string> = {}, timeoutMs = 
   }
   await stop();
   throw new Error(`server not healthy within ${timeoutMs} ms:\n${output}`);
+}
+
+/** Waits until the demo data of a first start is written; its state ('ready', or 'failed'). */
+export async function demoSeeded(server: RunningServer, timeoutMs = 120_000): Promise<string> {
+  const started = Date.now();
+  for (;;) {
+    const { demo } = (await (await fetch(`${server.url}/healthz`)).json()) as { demo: string };
+    if (demo !== 'seeding' || Date.now() - started > timeoutMs) return demo;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 export async function stopProcess(child: ChildProcess): Promise<void> {

@@ -119,7 +119,7 @@ describe('bad input gets a 4xx problem+json a person can act on, and changes not
 describe('the service describes itself', () => {
   it('answers /healthz with the database kind', async () => {
     const response = await t.app.inject({ url: '/healthz' });
-    expect(response.json()).toEqual({ status: 'ok', db: t.kind, version: expect.any(String) });
+    expect(response.json()).toEqual({ status: 'ok', db: t.kind, version: expect.any(String), demo: 'off' });
   });
 
   it('publishes an OpenAPI 3 document naming the fixed endpoints', async () => {

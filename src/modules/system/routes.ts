@@ -6,10 +6,14 @@ import type { Database } from '../../db/client.ts';
 
 export const VERSION = '0.1.0';
 
-export const systemRoutes: FastifyPluginAsyncTypebox<{ database: Database; metrics: Registry }> = async (
-  app,
-  { database, metrics },
-) => {
+/** Where the demo data stands: `seeding` while the first start writes it after the server is up. */
+export type DemoState = 'off' | 'seeding' | 'ready' | 'failed';
+
+export const systemRoutes: FastifyPluginAsyncTypebox<{
+  database: Database;
+  metrics: Registry;
+  demoState: () => DemoState;
+}> = async (app, { database, metrics, demoState }) => {
   app.get(
     '/healthz',
     {
@@ -18,15 +22,28 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ database: Database; metri
         tags: ['系统'],
         summary: '健康检查',
         response: {
-          200: Type.Object({ status: Type.Literal('ok'), db: Type.String(), version: Type.String() }),
+          200: Type.Object({
+            status: Type.Literal('ok'),
+            db: Type.String(),
+            version: Type.String(),
+            demo: Type.Union([
+              Type.Literal('off'),
+              Type.Literal('seeding'),
+              Type.Literal('ready'),
+              Type.Literal('failed'),
+            ]),
+          }),
           503: Type.Object({ status: Type.Literal('error'), db: Type.String(), version: Type.String() }),
         },
       },
     },
     async (_request, reply) => {
+      // While the demo is being seeded on PGlite its transaction holds the one connection: the server is up.
+      const demo = demoState();
+      if (demo === 'seeding') return { status: 'ok' as const, db: database.kind, version: VERSION, demo };
       try {
         await database.orm.execute(sql`SELECT 1`);
-        return { status: 'ok' as const, db: database.kind, version: VERSION };
+        return { status: 'ok' as const, db: database.kind, version: VERSION, demo };
       } catch {
         return reply.status(503).send({ status: 'error' as const, db: database.kind, version: VERSION });
       }
