@@ -32,6 +32,7 @@ export default defineConfig({
         test: {
           name: 'postgres',
           include: integration,
+          globalSetup: ['test/helpers/postgres-template.ts'],
           env: { TEST_DB: 'postgres' },
           testTimeout: 30_000,
           hookTimeout: 60_000,

@@ -14,11 +14,16 @@ import { buildApp } from '../../src/server.ts';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 
+/** The URL of another database on the test server. */
+export function databaseUrl(name: string): string {
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 export interface TestDatabase {
   database: Database;
   kind: 'pglite' | 'postgres';
-  /** The PostgreSQL schema of this run, for pg-boss's own schema name. */
-  schema: string | undefined;
   /** The keys of personal data already in the database (a seeded template's), if any. */
   keyring: PiiKeyring | undefined;
   close(): Promise<void>;
@@ -37,29 +42,39 @@ function pgliteTemplate(): { dump: Blob; keyring: PiiKeyring } | undefined {
   };
 }
 
-/** A migrated database of the kind the test project asks for: PGlite in memory, or a fresh PostgreSQL schema. */
+/** A migrated and seeded database of the kind the test project asks for: PGlite in memory, or a PostgreSQL database of its own. */
 export async function openTestDatabase(): Promise<TestDatabase> {
   const kind = process.env.TEST_DB === 'postgres' ? 'postgres' : 'pglite';
   if (kind === 'pglite') {
     const template = pgliteTemplate();
     const database = await openDatabase({ pgliteTemplate: template?.dump });
     await migrate(database);
-    return { database, kind, schema: undefined, keyring: template?.keyring, close: () => database.close() };
+    return { database, kind, keyring: template?.keyring, close: () => database.close() };
   }
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  const database = await openDatabase({ url: TEST_DATABASE_URL, schema, poolSize: 5 });
+  // A database of its own, copied from the migrated and seeded template the global setup made.
+  const template = inject('postgresTemplate');
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  const server = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await server.connect();
+  try {
+    await server.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template.database}` : ''}`);
+  } finally {
+    await server.end();
+  }
+  const database = await openDatabase({ url: databaseUrl(name), poolSize: 5 });
   await migrate(database);
   return {
     database,
     kind,
-    schema,
-    keyring: undefined,
+    keyring: template && {
+      keys: template.keys.map(({ id, key }) => ({ id, key: Buffer.from(key, 'base64') })),
+      indexKey: Buffer.from(template.indexKey, 'base64'),
+    },
     async close() {
       await database.close();
       const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
       await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.query(`DROP SCHEMA IF EXISTS ${schema}_pgboss CASCADE`);
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();
     },
   };

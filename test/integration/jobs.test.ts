@@ -9,11 +9,7 @@ let t: TestApp;
 let scheduler: Scheduler;
 beforeAll(async () => {
   t = await createTestApp();
-  scheduler = await startScheduler(
-    t.database,
-    scheduledJobs({ auth: t.app.auth, db: t.database.orm }),
-    t.schema ? `${t.schema}_pgboss` : 'pgboss',
-  );
+  scheduler = await startScheduler(t.database, scheduledJobs({ auth: t.app.auth, db: t.database.orm }), 'pgboss');
 });
 afterAll(async () => {
   await scheduler.stop();
