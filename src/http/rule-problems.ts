@@ -29,3 +29,15 @@ export function ruleViolationsError(
   if (violations.problems.length === 1 && only) return new AppError(422, only.code, paramsOf(only), errors);
   return new AppError(422, 'rules_broken', { count: errors.length }, errors);
 }
+
+/** Problems with a request body's fields as one 422 problem (each under `body/…`), or undefined when there are none. */
+export function bodyProblemsError(problems: readonly RuleProblem<MessageKey>[]): AppError | undefined {
+  const [first] = problems;
+  if (!first) return undefined;
+  const errors = problems.map((problem) => ({
+    path: `body/${problem.path}`,
+    key: problem.code,
+    params: problem.params,
+  }));
+  return new AppError(422, problems.length === 1 ? first.code : 'validation_failed', first.params, errors);
+}

@@ -25,6 +25,7 @@ import { type ContractTerms, type RentSchedule, rentSchedule } from '../../domai
 import { checkedAttachment } from '../../http/files.ts';
 import type { FieldProblem } from '../../http/problem.ts';
 import { AppError, notFound } from '../../http/problem.ts';
+import { bodyProblemsError } from '../../http/rule-problems.ts';
 import { type FileStore, storeThenRecord } from '../../storage/file-store.ts';
 import { assetsService } from '../assets/service.ts';
 import { type Actor, auditService, systemActor } from '../audit/service.ts';
@@ -310,16 +311,8 @@ export const contractsService = {
     return db.transaction(async (tx) => {
       const before = await this.settings(tx, actor.orgId);
       const after = { ...before, ...changes };
-      const problems = contractSettingsProblems(after);
-      const [first] = problems;
-      if (first) {
-        const errors = problems.map((problem) => ({
-          path: `body/${problem.path}`,
-          key: problem.code,
-          params: problem.params,
-        }));
-        throw new AppError(422, problems.length === 1 ? first.code : 'validation_failed', first.params, errors);
-      }
+      const problem = bodyProblemsError(contractSettingsProblems(after));
+      if (problem) throw problem;
       await replaceOrgSettingsSection(tx, actor.orgId, SETTINGS_SECTION, after);
       await auditService.record(tx, actor, {
         action: 'settings.contracts_update',

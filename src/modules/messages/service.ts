@@ -8,6 +8,7 @@ import { maskPhone } from '../../domain/masking.ts';
 import { formatYuan } from '../../domain/money.ts';
 import { isMobile } from '../../domain/phone.ts';
 import { AppError, notFound } from '../../http/problem.ts';
+import { bodyProblemsError } from '../../http/rule-problems.ts';
 import { type Actor, auditService, systemActor } from '../audit/service.ts';
 import { billFigures } from '../billing/penalty.ts';
 import { orgSettingsSection, replaceOrgSettingsSection } from '../orgs/service.ts';
@@ -147,16 +148,8 @@ export const messagesService = {
         ...settings,
         beforeDueDays: [...settings.beforeDueDays].sort((a, b) => b - a),
       };
-      const problems = reminderSettingsProblems(settings);
-      const [first] = problems;
-      if (first) {
-        const errors = problems.map((problem) => ({
-          path: `body/${problem.path}`,
-          key: problem.code,
-          params: problem.params,
-        }));
-        throw new AppError(422, problems.length === 1 ? first.code : 'validation_failed', first.params, errors);
-      }
+      const problem = bodyProblemsError(reminderSettingsProblems(settings));
+      if (problem) throw problem;
       await replaceOrgSettingsSection(tx, actor.orgId, SETTINGS_SECTION, after);
       await auditService.record(tx, actor, {
         action: 'settings.reminders_update',
