@@ -170,6 +170,24 @@ describe('billing runs', () => {
     const denied = await api('POST', '/billing-runs', { throughDate: '2026-01-01' }, 'shenpi');
     expect(denied.statusCode).toBe(403);
   });
+
+  it('answers a repeated request with the same Idempotency-Key with the first run, and starts no second run', async () => {
+    const headers = { ...(await t.as('caiwu')), 'idempotency-key': 'run-2025-05-31' };
+    const ask = (throughDate: string) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/billing-runs', headers, payload: { throughDate } });
+    const runCount = async () =>
+      Number(
+        (await queryRows<{ runs: string }>(t.database.orm, sql`SELECT count(*) AS runs FROM billing_runs`))[0]!.runs,
+      );
+    const before = await runCount();
+    const first = await ask('2025-05-31');
+    expect(first.statusCode, first.body).toBe(200);
+    const again = await ask('2025-05-31');
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json()).toEqual(first.json());
+    expect(await runCount()).toBe(before + 1);
+    expect(problemOf(await ask('2025-06-30')).status).toBe(409);
+  });
 });
 
 describe('charges, void and reissue', () => {

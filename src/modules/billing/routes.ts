@@ -35,7 +35,7 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ db: Orm }> = async (app,
   app.post(
     '/billing-runs',
     {
-      config: { access: 'bill:write' },
+      config: { access: 'bill:write', idempotent: true },
       schema: {
         tags,
         summary: '开账：为截至该日应付的计划期次生成账单（重复开账不会重复出账）',
@@ -116,7 +116,7 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ db: Orm }> = async (app,
   app.post(
     '/bills',
     {
-      config: { access: 'bill:write' },
+      config: { access: 'bill:write', idempotent: true },
       schema: {
         tags,
         summary: '开具一次性杂费账单（水电、物业、维修、其他）',
@@ -131,7 +131,7 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ db: Orm }> = async (app,
   app.post(
     '/bills/:id/void',
     {
-      config: { access: 'bill:write' },
+      config: { access: 'bill:write', idempotent: true },
       schema: {
         tags,
         summary: '作废账单（红字冲销其凭证；已有收款的不能作废）',
@@ -146,7 +146,7 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ db: Orm }> = async (app,
   app.post(
     '/bills/:id/reissue',
     {
-      config: { access: 'bill:write' },
+      config: { access: 'bill:write', idempotent: true },
       schema: {
         tags,
         summary: '重开账单：作废原账单并开具下一修订版',

@@ -92,7 +92,7 @@ export const collectionsRoutes: FastifyPluginAsyncTypebox<{ db: Orm }> = async (
   app.post(
     '/bills/:id/waivers',
     {
-      config: { access: 'bill:write' },
+      config: { access: 'bill:write', idempotent: true },
       schema: {
         tags,
         summary: '申请减免违约金（须填写原因，由审批人审批；每张账单同时只能有一笔待审批申请）',
@@ -133,7 +133,7 @@ export const collectionsRoutes: FastifyPluginAsyncTypebox<{ db: Orm }> = async (
   app.post(
     '/waivers/:id/approve',
     {
-      config: { access: 'waiver:approve' },
+      config: { access: 'waiver:approve', idempotent: true },
       schema: {
         tags,
         summary: '批准减免（先按今天计提违约金，再冲减应收；不能审批自己的申请）',
@@ -149,7 +149,7 @@ export const collectionsRoutes: FastifyPluginAsyncTypebox<{ db: Orm }> = async (
   app.post(
     '/waivers/:id/reject',
     {
-      config: { access: 'waiver:approve' },
+      config: { access: 'waiver:approve', idempotent: true },
       schema: {
         tags,
         summary: '驳回减免（须填写理由；不能处理自己的申请）',
