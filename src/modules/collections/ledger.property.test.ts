@@ -13,7 +13,7 @@ import { type Actor, systemActor } from '../audit/service.ts';
 import { runBilling } from '../billing/run.ts';
 import { findOrCreateOrg } from '../orgs/service.ts';
 import { collectionsRepository } from './repository.ts';
-import { applyPayment, billPenalty, collectionsService, fixPenalty, type OrgActor, today } from './service.ts';
+import { applyPayment, collectionsService, fixPenalty, type OrgActor, penaltyOwedToday, today } from './service.ts';
 
 let t: TestApp;
 let db: Orm;
@@ -137,7 +137,7 @@ async function perform(world: World, step: Op, day: CalendarDate) {
       if (open.length === 0) return;
       const id = open[step.pick % open.length]!.id;
       const [bill] = await collectionsRepository.lockBills(db, world.orgId, [id]);
-      const { owedFen } = await billPenalty(db, bill!, today());
+      const owedFen = await penaltyOwedToday(db, bill!);
       if (owedFen <= 0) return;
       const amountFen = Math.max(1, Math.floor(owedFen * step.share));
       const waiver = await collectionsService.requestWaiver(db, world.finance, id, { amountFen, reason: '性质测试' });

@@ -59,6 +59,11 @@ export async function billPenalty(db: Executor, bill: BillRow, asOf: CalendarDat
   return penaltyOf(bill, await repo.principalPayments(db, bill.id), asOf);
 }
 
+/** The penalty the tenant owes on the bill if it is settled today (through yesterday, as the bill view shows it). */
+export async function penaltyOwedToday(db: Executor, bill: BillRow): Promise<number> {
+  return (await billPenalty(db, bill, addDays(today(), -1))).owedFen;
+}
+
 /**
  * Fixes the penalty accrued on a (locked) bill through `asOf` and not yet fixed: a late_fee line, its journal entry
  * (Dr receivable / Cr penalty income) and the bill's late_fee_fen. Nothing when none is due. Returns the bill as now.
@@ -456,7 +461,7 @@ export const collectionsService = {
         if (bill.status === 'void') throw new AppError(409, 'waiver_bill_void', { number: bill.number });
         const pending = await repo.pendingWaiverOf(tx, bill.id);
         if (pending) throw new AppError(409, 'waiver_pending_exists', { number: bill.number });
-        const { owedFen } = await billPenalty(tx, bill, today());
+        const owedFen = await penaltyOwedToday(tx, bill);
         if (input.amountFen > owedFen) {
           const params = { amount: formatYuan(input.amountFen), owed: formatYuan(owedFen) };
           throw new AppError(422, 'waiver_exceeds_penalty', params, [
@@ -528,7 +533,8 @@ export const collectionsService = {
       const locked = await lockedBill(tx, actor.orgId, waiver.billId);
       if (locked.status === 'void') throw new AppError(409, 'waiver_bill_void', { number: locked.number });
       const asOf = today();
-      const { bill } = await fixPenalty(tx, actor, locked, asOf);
+      // The penalty fixed as the bill view shows it today: through yesterday (what settles the bill today).
+      const { bill } = await fixPenalty(tx, actor, locked, addDays(asOf, -1));
       const owed = penaltyOwed(bill);
       if (waiver.amountFen > owed) {
         throw new AppError(409, 'waiver_exceeds_penalty', {
