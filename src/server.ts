@@ -93,7 +93,7 @@ export async function buildApp({
     trustProxy: config.trustProxy,
     requestIdHeader: 'x-request-id',
     // A pay-link token in the path is about 180 characters (find-my-way allows 100 by default).
-    maxParamLength: 500,
+    routerOptions: { maxParamLength: 500 },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const db = database.orm;
