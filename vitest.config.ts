@@ -42,6 +42,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/helpers/e2e-demo.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,

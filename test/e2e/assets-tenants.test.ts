@@ -3,7 +3,8 @@ import ExcelJS from 'exceljs';
 import type { Browser, Download, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { choose, launchBrowser, logIn as logInAs, successMessage } from '../helpers/browser.ts';
-import { type RunningServer, startServer } from '../helpers/server.ts';
+import { startDemoServer } from '../helpers/demo-server.ts';
+import type { RunningServer } from '../helpers/server.ts';
 
 /** GB 11643-1999: Σ digit × weight mod 11 picks the check character. */
 function residentId(first17: string): string {
@@ -21,7 +22,7 @@ let server: RunningServer;
 let browser: Browser;
 beforeAll(async () => {
   // The demo seed (about 200 assets, 120 tenants) takes a while on a busy machine.
-  [server, browser] = await Promise.all([startServer({}, 90_000), launchBrowser()]);
+  [server, browser] = await Promise.all([startDemoServer(), launchBrowser()]);
 });
 afterAll(async () => {
   await browser?.close();

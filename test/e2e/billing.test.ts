@@ -8,7 +8,8 @@ import {
   DEMO_PASSWORD as PASSWORD,
   successMessage,
 } from '../helpers/browser.ts';
-import { type RunningServer, startServer } from '../helpers/server.ts';
+import { startDemoServer } from '../helpers/demo-server.ts';
+import type { RunningServer } from '../helpers/server.ts';
 
 /** Where the messages say tenants reach the server; the test's server listens on a port of its own. */
 const PUBLIC_BASE = 'https://pay.zhengxin.example';
@@ -17,7 +18,7 @@ let server: RunningServer;
 let browser: Browser;
 beforeAll(async () => {
   // The demo seed (assets, tenants, contracts and their bills) takes a while on a busy machine.
-  [server, browser] = await Promise.all([startServer({ PUBLIC_BASE_URL: PUBLIC_BASE }, 180_000), launchBrowser()]);
+  [server, browser] = await Promise.all([startDemoServer({ PUBLIC_BASE_URL: PUBLIC_BASE }), launchBrowser()]);
 }, 200_000);
 afterAll(async () => {
   await browser?.close();

@@ -10,13 +10,14 @@ import {
   DEMO_PASSWORD as PASSWORD,
   successMessage,
 } from '../helpers/browser.ts';
-import { type RunningServer, startServer } from '../helpers/server.ts';
+import { startDemoServer } from '../helpers/demo-server.ts';
+import type { RunningServer } from '../helpers/server.ts';
 
 let server: RunningServer;
 let browser: Browser;
 beforeAll(async () => {
   // The demo seed (assets, tenants, contracts) takes a while on a busy machine.
-  [server, browser] = await Promise.all([startServer({}, 90_000), launchBrowser()]);
+  [server, browser] = await Promise.all([startDemoServer(), launchBrowser()]);
 });
 afterAll(async () => {
   await browser?.close();
