@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { PiiCipher } from '../crypto/pii.ts';
 import type { Orm } from '../db/client.ts';
 import { addDays, addMonthsClamped, type CalendarDate, earlierOf } from '../domain/calendar.ts';
@@ -139,6 +140,9 @@ export async function seedDemoContracts(db: Orm, { pii, orgId }: { pii: PiiCiphe
     };
     // The tender record is there where the threshold asks for it, except on a few drafts still waiting for it.
     const draft = async (plan: Plan, input: Partial<ContractInput> = {}) => {
+      // PGlite answers within microtasks: without a turn of the event loop now and then, the server (already
+      // listening) could not answer /healthz until the whole seed is done.
+      await setImmediate();
       const terms = termsFor(plan, random);
       const row = await contractsService.create(ctx, zichan!, {
         tenantId: tenantFor(),
