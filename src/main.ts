@@ -33,7 +33,7 @@ if (config.env === 'production') {
   }
 }
 // The demo logins are there before the server answers; the business data (assets, tenants, contracts, bills: about
-// 20 s on PGlite) is written once the server is up, and /healthz says `demo: "seeding"` until it is ready.
+// 12 s on PGlite) is written once the server is up, and /healthz says `demo: "seeding"` until it is ready.
 let demoState: DemoState = 'off';
 const demoOrg = config.env !== 'production' && config.demo ? await seedDemoLogins(database.orm) : undefined;
 
