@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 // Integration tests run twice: on the embedded PGlite and on the local PostgreSQL (a fresh schema per run).
 const integration = ['src/modules/**/*.test.ts', 'test/integration/**/*.test.ts'];
+// The channel adapters and simulators need no database: their tests run once, with the unit tests.
+const channels = ['src/simulators/**/*.test.ts', 'src/modules/payments/channels/**/*.test.ts'];
 
 export default defineConfig({
   test: {
@@ -15,6 +17,7 @@ export default defineConfig({
             'src/crypto/**/*.test.ts',
             'src/excel/**/*.test.ts',
             'web/src/**/*.test.ts',
+            ...channels,
           ],
         },
       },
@@ -22,6 +25,7 @@ export default defineConfig({
         test: {
           name: 'pglite',
           include: integration,
+          exclude: channels,
           globalSetup: ['test/helpers/pglite-template.ts'],
           env: { TEST_DB: 'pglite' },
           testTimeout: 30_000,
@@ -32,6 +36,7 @@ export default defineConfig({
         test: {
           name: 'postgres',
           include: integration,
+          exclude: channels,
           globalSetup: ['test/helpers/postgres-template.ts'],
           env: { TEST_DB: 'postgres' },
           testTimeout: 30_000,

@@ -32,6 +32,27 @@ export interface Config {
   payLinkKey: Buffer | undefined;
   /** How reminders are sent (see the README's configuration table). */
   messaging: MessagingConfig;
+  payments: PaymentsConfig;
+  /** The channel simulators (src/simulators): the demo's WeChat Pay, Alipay and UnionPay; never in production. */
+  simulators: SimulatorsConfig;
+}
+
+export interface PaymentsConfig {
+  /** PAYMENT_ORDER_MINUTES: how long a payment order may be paid before it is closed (default 30). */
+  orderMinutes: number;
+  /** NOTIFY_BASE_URL: where channels post notifications (default PUBLIC_BASE_URL), no trailing slash. */
+  notifyBaseUrl: string;
+}
+
+export interface SimulatorsConfig {
+  /** SIMULATORS=true|false; default: on with the demo, never in production. */
+  enabled: boolean;
+  /** SIM_PORT, default 3001. */
+  port: number;
+  /** SIM_PUBLIC_URL: where browsers and the adapters reach the simulators (default http://localhost:SIM_PORT). */
+  publicUrl: string;
+  /** SIM_TIME_SCALE: notification retry delays are multiplied by it (default 1; 0.01 makes 15 s into 150 ms). */
+  timeScale: number;
 }
 
 export interface MessagingConfig {
@@ -159,5 +180,28 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     publicBaseUrl: (environment.PUBLIC_BASE_URL || 'http://localhost:3000').replace(/\/+$/, ''),
     payLinkKey: payLinkKey(environment.PAY_LINK_KEY),
     messaging: messaging(environment),
+    payments: {
+      orderMinutes: integer('PAYMENT_ORDER_MINUTES', environment.PAYMENT_ORDER_MINUTES, 30),
+      notifyBaseUrl: (environment.NOTIFY_BASE_URL || environment.PUBLIC_BASE_URL || 'http://localhost:3000').replace(
+        /\/+$/,
+        '',
+      ),
+    },
+    simulators: simulators(environment, env),
+  };
+}
+
+function simulators(environment: NodeJS.ProcessEnv, env: Config['env']): SimulatorsConfig {
+  const port = integer('SIM_PORT', environment.SIM_PORT, 3001);
+  const wanted = environment.SIMULATORS ? environment.SIMULATORS === 'true' : environment.DEMO !== 'false';
+  const timeScale = environment.SIM_TIME_SCALE ? Number(environment.SIM_TIME_SCALE) : 1;
+  if (!Number.isFinite(timeScale) || timeScale <= 0) {
+    throw new Error(`配置项 SIM_TIME_SCALE 必须是正数，当前为 "${environment.SIM_TIME_SCALE}"`);
+  }
+  return {
+    enabled: env !== 'production' && wanted,
+    port,
+    publicUrl: (environment.SIM_PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
+    timeScale,
   };
 }

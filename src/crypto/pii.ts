@@ -19,8 +19,9 @@ export interface PiiKeyring {
 /**
  * Which value a ciphertext holds; bound into it as associated data, so a value cannot be moved to another column.
  * `recipient`: the phone or WeChat openid a message to a tenant goes to (outbound_messages).
+ * `channel_secrets`: an org's merchant keys for a payment channel (channel_settings).
  */
-export type PiiField = 'id_number' | 'phone' | 'contact_phone' | 'bank_account' | 'recipient';
+export type PiiField = 'id_number' | 'phone' | 'contact_phone' | 'bank_account' | 'recipient' | 'channel_secrets';
 /** What a blind index is for: a phone is searched the same way whether it is the tenant's or the contact's. */
 export type PiiIndexKind = 'id_number' | 'phone';
 

@@ -535,3 +535,139 @@ export const idempotencyKeys = pgTable(
   },
   (table) => [primaryKey({ columns: [table.scope, table.key] })],
 );
+
+// Online payment (0005_online_payment.sql).
+
+export const PROVIDERS = ['wechatpay', 'alipay', 'unionpay'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+export const PAY_CHANNELS = [
+  'wechat_native',
+  'wechat_h5',
+  'wechat_jsapi',
+  'alipay_qr',
+  'alipay_wap',
+  'alipay_page',
+  'unionpay',
+] as const;
+export type PayChannel = (typeof PAY_CHANNELS)[number];
+export const PAYMENT_ORDER_STATUSES = ['created', 'succeeded', 'closed', 'failed', 'refunding', 'refunded'] as const;
+export type PaymentOrderStatus = (typeof PAYMENT_ORDER_STATUSES)[number];
+export const ORDER_CLOSE_REASONS = ['expired', 'replaced', 'cancelled', 'bill_settled'] as const;
+export const SUSPENSE_REASONS = [
+  'unknown_order',
+  'order_closed',
+  'order_failed',
+  'amount_mismatch',
+  'order_paid_twice',
+] as const;
+export type SuspenseReason = (typeof SUSPENSE_REASONS)[number];
+
+export const channelSettings = pgTable(
+  'channel_settings',
+  {
+    orgId: uuid('org_id').notNull(),
+    provider: text('provider', { enum: PROVIDERS }).notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    settings: jsonb('settings').$type<Record<string, string>>().notNull(),
+    secretsEnc: text('secrets_enc').notNull(),
+    notifyIdentity: text('notify_identity').notNull(),
+    updatedBy: uuid('updated_by'),
+    updatedByName: text('updated_by_name'),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.orgId, table.provider] })],
+);
+
+export const paymentOrders = pgTable('payment_orders', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  orgId: uuid('org_id').notNull(),
+  orderNo: text('order_no').notNull(),
+  provider: text('provider', { enum: PROVIDERS }).notNull(),
+  channel: text('channel', { enum: PAY_CHANNELS }).notNull(),
+  tenantId: uuid('tenant_id').notNull(),
+  amountFen: fen('amount_fen').notNull(),
+  status: text('status', { enum: PAYMENT_ORDER_STATUSES }).notNull().default('created'),
+  description: text('description').notNull(),
+  merchantId: text('merchant_id').notNull(),
+  appId: text('app_id'),
+  payAction: jsonb('pay_action').$type<Record<string, unknown>>(),
+  createdVia: text('created_via', { enum: ['portal', 'pay_link'] }).notNull(),
+  clientIp: text('client_ip'),
+  expiresAt: timestamptz('expires_at').notNull(),
+  transactionId: text('transaction_id'),
+  paidAt: timestamptz('paid_at'),
+  paymentId: uuid('payment_id'),
+  closedAt: timestamptz('closed_at'),
+  closeReason: text('close_reason', { enum: ORDER_CLOSE_REASONS }),
+  failureReason: text('failure_reason'),
+  lastQueriedAt: timestamptz('last_queried_at'),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+});
+
+export const paymentOrderBills = pgTable(
+  'payment_order_bills',
+  {
+    orderId: uuid('order_id').notNull(),
+    orgId: uuid('org_id').notNull(),
+    billId: uuid('bill_id').notNull(),
+    amountFen: fen('amount_fen').notNull(),
+    open: boolean('open').notNull().default(true),
+  },
+  (table) => [primaryKey({ columns: [table.orderId, table.billId] })],
+);
+
+export const suspenseItems = pgTable('suspense_items', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  orgId: uuid('org_id').notNull(),
+  number: text('number').notNull(),
+  provider: text('provider', { enum: PROVIDERS }).notNull(),
+  transactionId: text('transaction_id').notNull(),
+  orderNo: text('order_no'),
+  paymentOrderId: uuid('payment_order_id'),
+  amountFen: fen('amount_fen').notNull(),
+  reason: text('reason', { enum: SUSPENSE_REASONS }).notNull(),
+  detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
+  receivedOn: day('received_on').notNull(),
+  paidAt: timestamptz('paid_at'),
+  journalEntryId: uuid('journal_entry_id').notNull(),
+  status: text('status', { enum: ['open', 'resolved'] })
+    .notNull()
+    .default('open'),
+  resolution: text('resolution', { enum: ['applied', 'refunded', 'written_off'] }),
+  resolvedPaymentId: uuid('resolved_payment_id'),
+  resolutionNote: text('resolution_note'),
+  resolvedBy: uuid('resolved_by'),
+  resolvedByName: text('resolved_by_name'),
+  resolvedAt: timestamptz('resolved_at'),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+});
+
+export const receipts = pgTable('receipts', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  orgId: uuid('org_id').notNull(),
+  year: integer('year').notNull(),
+  sequence: integer('sequence').notNull(),
+  number: text('number').notNull(),
+  paymentId: uuid('payment_id').notNull(),
+  tenantId: uuid('tenant_id').notNull(),
+  amountFen: fen('amount_fen').notNull(),
+  issuedOn: day('issued_on').notNull(),
+  verifyCode: text('verify_code').notNull(),
+  status: text('status', { enum: ['valid', 'void'] })
+    .notNull()
+    .default('valid'),
+  voidReason: text('void_reason'),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+});
+
+export const portalLoginCodes = pgTable('portal_login_codes', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  phoneIndex: text('phone_index').notNull(),
+  codeHash: text('code_hash').notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  expiresAt: timestamptz('expires_at').notNull(),
+  consumedAt: timestamptz('consumed_at'),
+  ip: text('ip'),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+});
