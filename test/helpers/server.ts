@@ -6,6 +6,8 @@ import path from 'node:path';
 
 export interface RunningServer {
   url: string;
+  /** The channel simulators (WeChat Pay, Alipay, UnionPay) the server started for the demo. */
+  simulatorUrl: string;
   dataDir: string;
   /** Seconds from spawn to the first healthy /healthz. */
   startSeconds: number;
@@ -34,10 +36,23 @@ export async function startServer(
   { waitForDemo = true } = {},
 ): Promise<RunningServer> {
   const port = await freePort();
+  const simulatorPort = env.SIM_PORT ?? String(await freePort());
   const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'assetpay-e2e-'));
   const started = Date.now();
   const child = spawn(path.resolve('node_modules/.bin/tsx'), ['src/main.ts'], {
-    env: { ...process.env, NODE_ENV: '', LOG_LEVEL: 'warn', PORT: String(port), DATA_DIR: dataDir, ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: '',
+      LOG_LEVEL: 'warn',
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      // Channels post their notifications to this server, and browsers open the simulators' cashier pages.
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      NOTIFY_BASE_URL: `http://127.0.0.1:${port}`,
+      SIM_PORT: simulatorPort,
+      SIM_PUBLIC_URL: `http://127.0.0.1:${simulatorPort}`,
+      ...env,
+    },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -58,7 +73,14 @@ export async function startServer(
       () => false,
     );
     if (healthy) {
-      return { url, dataDir, startSeconds: (Date.now() - started) / 1000, output: () => output, stop };
+      return {
+        url,
+        simulatorUrl: `http://127.0.0.1:${simulatorPort}`,
+        dataDir,
+        startSeconds: (Date.now() - started) / 1000,
+        output: () => output,
+        stop,
+      };
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
