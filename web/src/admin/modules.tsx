@@ -2,11 +2,14 @@
 
 import {
   AccountBookOutlined,
+  ApiOutlined,
   AuditOutlined,
   BankOutlined,
   BarChartOutlined,
   BookOutlined,
   CheckSquareOutlined,
+  ExceptionOutlined,
+  FileDoneOutlined,
   FileTextOutlined,
   HomeOutlined,
   MessageOutlined,
@@ -17,6 +20,7 @@ import {
   ScheduleOutlined,
   SettingOutlined,
   TeamOutlined,
+  TransactionOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import { type ComponentType, type LazyExoticComponent, lazy, type ReactNode } from 'react';
@@ -117,6 +121,33 @@ export const consoleMenu: ConsoleMenuEntry[] = [
     page: lazy(() => import('./pages/billing/PaymentsPage.tsx')),
   },
   {
+    key: 'paymentOrders',
+    path: '/payment-orders',
+    label: 'menu.paymentOrders',
+    description: 'module.paymentOrders',
+    icon: <TransactionOutlined />,
+    permission: 'payment:read',
+    page: lazy(() => import('./pages/payments/PaymentOrdersPage.tsx')),
+  },
+  {
+    key: 'suspense',
+    path: '/suspense',
+    label: 'menu.suspense',
+    description: 'module.suspense',
+    icon: <ExceptionOutlined />,
+    permission: 'payment:read',
+    page: lazy(() => import('./pages/payments/SuspensePage.tsx')),
+  },
+  {
+    key: 'receipts',
+    path: '/receipts',
+    label: 'menu.receipts',
+    description: 'module.receipts',
+    icon: <FileDoneOutlined />,
+    permission: 'payment:read',
+    page: lazy(() => import('./pages/payments/ReceiptsPage.tsx')),
+  },
+  {
     key: 'waivers',
     path: '/waivers',
     label: 'menu.waivers',
@@ -181,6 +212,15 @@ export const consoleMenu: ConsoleMenuEntry[] = [
         icon: <SafetyCertificateOutlined />,
         permission: 'user:read',
         page: lazy(() => import('./pages/system/RolesPage.tsx')),
+      },
+      {
+        key: 'channelSettings',
+        path: '/system/payment-channels',
+        label: 'menu.channelSettings',
+        description: 'module.channelSettings',
+        icon: <ApiOutlined />,
+        permission: 'settings:manage',
+        page: lazy(() => import('./pages/payments/ChannelSettingsPage.tsx')),
       },
       {
         key: 'audit',
