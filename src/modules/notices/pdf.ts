@@ -15,15 +15,15 @@ const require = createRequire(import.meta.url);
 /** The TrueType font (glyf outlines: pdfkit embeds a subset as /FontFile2). */
 export const NOTICE_FONT_FILE = require.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf');
 export const NOTICE_FONT_NAME = 'NotoSansSC-Regular';
-/** Read once (10 MB): pdfkit parses it per document and embeds only the glyphs used. */
+/** Read once (10 MB): pdfkit parses it per document and embeds only the glyphs used. Shared with the receipts. */
 let fontBytes: Buffer | undefined;
-const noticeFont = () => {
+export const noticeFont = () => {
   fontBytes ??= fs.readFileSync(NOTICE_FONT_FILE);
   return fontBytes;
 };
 
-/** Draws a QR code as vector squares (sharp at any zoom, no image to encode and decode). */
-function drawQrCode(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number) {
+/** Draws a QR code as vector squares (sharp at any zoom, no image to encode and decode). Shared with the receipts. */
+export function drawQrCode(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number) {
   const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
   const quiet = 2;
   const unit = size / (modules.size + 2 * quiet);
