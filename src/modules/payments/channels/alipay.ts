@@ -186,8 +186,8 @@ export class AlipayAdapter implements ChannelAdapter {
   }
 
   /** One gateway call: a verified `xxx_response` with code 10000, or the channel's error thrown. */
-  private async execute(method: string, bizContent: object): Promise<AlipayFields> {
-    const parameters = this.signed(method, bizContent);
+  private async execute(method: string, bizContent: object, extra: Record<string, string> = {}): Promise<AlipayFields> {
+    const parameters = this.signed(method, bizContent, extra);
     const url = new URL(this.account.settings.gateway);
     const form = new URLSearchParams();
     for (const [key, value] of Object.entries(parameters)) {
@@ -252,7 +252,7 @@ export class AlipayAdapter implements ChannelAdapter {
     };
     switch (input.channel) {
       case 'alipay_qr': {
-        const node = await this.execute('alipay.trade.precreate', common);
+        const node = await this.execute('alipay.trade.precreate', common, { notify_url: input.notifyUrl });
         const qrCode = text(node, 'qr_code');
         if (!qrCode) throw untrustedResponse('alipay', '缺少 qr_code');
         return { kind: 'code', codeUrl: qrCode };
