@@ -34,6 +34,8 @@ import { type Senders, sendersFor } from './modules/messages/senders.ts';
 import type { MessagingDeps } from './modules/messages/service.ts';
 import { noticesRoutes } from './modules/notices/routes.ts';
 import { notificationsRoutes } from './modules/notifications/routes.ts';
+import { portalRoutes } from './modules/portal/routes.ts';
+import { receiptsRoutes } from './modules/receipts/routes.ts';
 import { type DemoState, systemRoutes, VERSION } from './modules/system/routes.ts';
 import { tenantsRoutes } from './modules/tenants/routes.ts';
 import { usersRoutes } from './modules/users/routes.ts';
@@ -179,6 +181,14 @@ export async function buildApp({
           ),
       });
       await api.register(collectionsRoutes, { db });
+      await api.register(receiptsRoutes, { db, publicBaseUrl: config.publicBaseUrl });
+      await api.register(portalRoutes, {
+        db,
+        auth,
+        pii: piiCipher,
+        messaging,
+        loginRateLimitPerMinute: config.loginRateLimitPerMinute,
+      });
     },
     { prefix: '/api/v1' },
   );

@@ -473,6 +473,27 @@ const messages = {
     zh: '承租方 {id} 不存在或不属于本公司',
     en: 'The tenant {id} does not exist in this organisation',
   },
+  // Tenant portal login (承租方门户短信登录) and receipts (H4)
+  portal_code_wait: {
+    zh: '验证码获取过于频繁，请 {seconds} 秒后再试',
+    en: 'A code was sent a moment ago; ask for another in {seconds} seconds',
+  },
+  portal_code_daily_limit: {
+    zh: '该手机号 24 小时内获取验证码已达 {limit} 次，请明天再试或联系物业、财务',
+    en: 'This phone has had {limit} codes in 24 hours; try tomorrow or contact the property office',
+  },
+  portal_code_wrong: {
+    zh: '验证码错误，还可再试 {remaining} 次',
+    en: 'Wrong code; {remaining} more tries',
+  },
+  portal_code_expired: {
+    zh: '验证码已失效或已过期，请重新获取验证码',
+    en: 'The code has expired or was already used; ask for a new code',
+  },
+  portal_code_attempts: {
+    zh: '验证码错误次数过多，已失效，请重新获取验证码',
+    en: 'Too many wrong codes; this code no longer works, ask for a new one',
+  },
   payment_bill_not_found: {
     zh: '账单 {id} 不存在或不属于本公司',
     en: 'The bill {id} does not exist in this organisation',
