@@ -2,7 +2,7 @@ import { Button, Form, Input, NoticeBar, Toast } from 'antd-mobile';
 import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { errorDetail } from '../../shared/api.ts';
-import { portalApi, portalToken } from '../portal-api.ts';
+import { portalApi, portalTenant, portalToken } from '../portal-api.ts';
 
 /** Seconds before another code may be requested. */
 const RESEND_AFTER_SECONDS = 60;
@@ -37,8 +37,8 @@ export default function LoginPage() {
     const phone = String(form.getFieldValue('phone')).trim();
     setSending(true);
     try {
-      await portalApi.sendLoginCode(phone);
-      setSecondsLeft(RESEND_AFTER_SECONDS);
+      const answer = await portalApi.sendLoginCode(phone);
+      setSecondsLeft(answer?.resendAfterSeconds ?? RESEND_AFTER_SECONDS);
       Toast.show({ icon: 'success', content: '验证码已发送' });
     } catch (failure) {
       setError(errorDetail(failure));
@@ -51,8 +51,9 @@ export default function LoginPage() {
     setError(null);
     setSubmitting(true);
     try {
-      const { token } = await portalApi.login(phone.trim(), code.trim());
+      const { token, tenant } = await portalApi.login(phone.trim(), code.trim());
       portalToken.set(token);
+      if (tenant) portalTenant.set(tenant);
       navigate('/', { replace: true });
     } catch (failure) {
       setError(errorDetail(failure));

@@ -1,26 +1,15 @@
 // 缴费链接: what a tenant opens from a reminder (SMS or WeChat). No login — the signed link names one bill; the page
-// shows it with the penalty and the amount payable today. Online payment comes with the payment channels.
+// shows it with the penalty and the amount payable today, and 去支付 pays it through the link's own order API.
 
-import { Button, Card, ErrorBlock, List, NavBar, NoticeBar, SpinLoading, Tag } from 'antd-mobile';
-import { useEffect, useState } from 'react';
-import { useParams } from 'react-router-dom';
+import { Button, Card, ErrorBlock, List, NavBar, SpinLoading, Tag } from 'antd-mobile';
+import { useEffect, useRef, useState } from 'react';
+import { useNavigate, useParams } from 'react-router-dom';
 import { ApiError, errorDetail } from '../../shared/api.ts';
 import { formatFen } from '../../shared/money.ts';
-import { type PayLinkView, portalApi } from '../portal-api.ts';
-
-type TagColor = 'default' | 'primary' | 'success' | 'warning' | 'danger';
-
-const kindLabels: Record<string, string> = { rent: '租金', deposit: '保证金', charge: '费用', final: '终止结算' };
-
-/** Whole days from one YYYY-MM-DD to another (calendar dates, no time of day). */
-function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
-
-/** Today in China time as YYYY-MM-DD, the calendar due dates use. */
-function chinaToday(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
-}
+import { PayChannelSheet } from '../components/PayChannelSheet.tsx';
+import { chinaToday, daysBetween, billKindNames as kindLabels, type TagColor } from '../format.ts';
+import { continuePayment } from '../pay.ts';
+import { newIdempotencyKey, type PayChannel, type PayLinkView, portalApi } from '../portal-api.ts';
 
 function statusOf(bill: PayLinkView['bill']): { text: string; color: TagColor } {
   if (bill.status === 'paid') return { text: '已结清', color: 'success' };
@@ -34,9 +23,20 @@ function statusOf(bill: PayLinkView['bill']): { text: string; color: TagColor } 
 const errorTitles: Record<number, string> = { 403: '链接无效', 404: '账单不存在', 410: '链接已失效' };
 
 export default function PayLinkPage() {
+  const navigate = useNavigate();
   const { token = '' } = useParams();
   const [view, setView] = useState<PayLinkView | null>(null);
   const [error, setError] = useState<{ title: string; detail: string } | null>(null);
+  const [choosingChannel, setChoosingChannel] = useState(false);
+  // One key per channel: a repeated tap or retry makes one order.
+  const orderKeys = useRef(new Map<string, string>());
+
+  async function pay(channel: PayChannel) {
+    const key = orderKeys.current.get(channel) ?? newIdempotencyKey();
+    orderKeys.current.set(channel, key);
+    const order = await portalApi.createPayLinkOrder(token, channel, key);
+    continuePayment(order, () => navigate(`/pay/${token}/orders/${order.orderNo}`));
+  }
 
   useEffect(() => {
     let current = true;
@@ -132,21 +132,41 @@ export default function PayLinkPage() {
         <List.Item extra={<strong>{formatFen(bill.payableFen)}</strong>}>今日应缴</List.Item>
       </List>
       <div style={{ padding: '16px 12px 32px' }}>
-        {!settled && (
-          <NoticeBar content="在线支付即将开通，请暂按缴费通知单上的账户转账或到物业窗口缴纳" color="info" wrap />
+        {bill.openOrderNo && !settled && (
+          <Button
+            block
+            size="large"
+            fill="outline"
+            color="primary"
+            onClick={() => navigate(`/pay/${token}/orders/${bill.openOrderNo}`)}
+            data-testid="m-pay-open-order"
+          >
+            查看未完成的支付
+          </Button>
         )}
-        <Button block color="primary" size="large" disabled style={{ marginTop: 12 }} data-testid="m-pay-button">
-          {settled ? '已结清' : '去支付'}
+        <Button
+          block
+          color="primary"
+          size="large"
+          disabled={settled}
+          onClick={() => setChoosingChannel(true)}
+          style={{ marginTop: 12 }}
+          data-testid="m-pay-button"
+        >
+          {settled ? '已结清' : `去支付 ${formatFen(bill.payableFen)}`}
         </Button>
-        {!settled && (
-          <div style={{ textAlign: 'center', color: 'var(--adm-color-weak)', fontSize: 13, marginTop: 8 }}>
-            在线支付即将开通
-          </div>
-        )}
         <div style={{ textAlign: 'center', color: 'var(--adm-color-weak)', fontSize: 12, marginTop: 16 }}>
           链接有效期至 {new Date(view.expiresAt).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' })}
         </div>
       </div>
+      {!settled && (
+        <PayChannelSheet
+          visible={choosingChannel}
+          amountFen={bill.payableFen}
+          onClose={() => setChoosingChannel(false)}
+          onPay={pay}
+        />
+      )}
     </div>
   );
 }
