@@ -7,6 +7,7 @@ import {
   orgSequences,
   paymentAllocations,
   payments,
+  receipts,
   tenants,
 } from '../../db/schema.ts';
 import type { CalendarDate } from '../../domain/calendar.ts';
@@ -186,27 +187,39 @@ export const collectionsRepository = {
 
   async findPayment(db: Executor, orgId: string, id: string) {
     const [row] = await db
-      .select({ payment: payments, tenantName: tenants.name })
+      .select({ payment: payments, tenantName: tenants.name, receiptId: receipts.id, receiptNumber: receipts.number })
       .from(payments)
       .innerJoin(tenants, eq(tenants.id, payments.tenantId))
+      .leftJoin(receipts, eq(receipts.paymentId, payments.id))
       .where(and(eq(payments.orgId, orgId), eq(payments.id, id)));
-    return row ? { ...row.payment, tenantName: row.tenantName } : undefined;
+    return row
+      ? { ...row.payment, tenantName: row.tenantName, receiptId: row.receiptId, receiptNumber: row.receiptNumber }
+      : undefined;
   },
 
   async listPayments(db: Executor, filter: PaymentFilter, page: number, pageSize: number) {
     const where = paymentWhere(filter);
     const [rows, [total]] = await Promise.all([
       db
-        .select({ payment: payments, tenantName: tenants.name })
+        .select({ payment: payments, tenantName: tenants.name, receiptId: receipts.id, receiptNumber: receipts.number })
         .from(payments)
         .innerJoin(tenants, eq(tenants.id, payments.tenantId))
+        .leftJoin(receipts, eq(receipts.paymentId, payments.id))
         .where(where)
         .orderBy(desc(payments.receivedOn), desc(payments.number))
         .limit(pageSize)
         .offset((page - 1) * pageSize),
       db.select({ n: count() }).from(payments).where(where),
     ]);
-    return { items: rows.map((row) => ({ ...row.payment, tenantName: row.tenantName })), total: total?.n ?? 0 };
+    return {
+      items: rows.map((row) => ({
+        ...row.payment,
+        tenantName: row.tenantName,
+        receiptId: row.receiptId,
+        receiptNumber: row.receiptNumber,
+      })),
+      total: total?.n ?? 0,
+    };
   },
 
   /** The allocations of each payment, in the order they were applied. */

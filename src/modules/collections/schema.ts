@@ -31,6 +31,8 @@ export const PaymentSchema = Type.Object({
   allocations: Type.Array(AllocationSchema, { description: '核销明细：每张账单核销的违约金和本金' }),
   createdAt: Type.String(),
   recordedByName: nullable(Type.String()),
+  receiptId: Type.Union([uuid('收据'), Type.Null()]),
+  receiptNumber: nullable(Type.String({ description: '收据号，如 SJ-2026-000001' })),
 });
 
 export const CreatePaymentBody = Type.Object(

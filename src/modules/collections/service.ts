@@ -9,11 +9,12 @@ import { addDays, type CalendarDate, chinaDate, compareDates } from '../../domai
 import { formatYuan } from '../../domain/money.ts';
 import { AppError, notFound } from '../../http/problem.ts';
 import { type Actor, auditService, systemActor } from '../audit/service.ts';
-import { penaltyOf } from '../billing/penalty.ts';
+import { type BillFigures, billFigures, penaltyOf } from '../billing/penalty.ts';
 import type { AccountPurpose } from '../ledger/chart.ts';
 import { journal } from '../ledger/journal.ts';
 import { notificationsService } from '../notifications/service.ts';
 import { orgSettingsSection } from '../orgs/service.ts';
+import { receiptsService } from '../receipts/service.ts';
 import {
   type AllocationView,
   type BillRow,
@@ -24,6 +25,7 @@ import {
   type WaiverRow,
 } from './repository.ts';
 
+export type { BillRow, PaymentRow } from './repository.ts';
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 export type OrgActor = Actor & { orgId: string };
 
@@ -57,6 +59,24 @@ function statusAfter(bill: BillRow): 'open' | 'partial' | 'paid' {
 /** The bill's penalty as of a day, from the principal payments applied to it so far. */
 export async function billPenalty(db: Executor, bill: BillRow, asOf: CalendarDate) {
   return penaltyOf(bill, await repo.principalPayments(db, bill.id), asOf);
+}
+
+/**
+ * These bills locked (in id order, as every payment locks them), each with what it owes on the day: `payableFen`
+ * is what applying a payment received that day takes to settle it. Returned in due-date order.
+ */
+export async function lockBillsWithFigures(
+  tx: Executor,
+  orgId: string,
+  ids: string[],
+  day: CalendarDate = today(),
+): Promise<{ bill: BillRow; figures: BillFigures }[]> {
+  const locked = await repo.lockBills(tx, orgId, [...new Set(ids)]);
+  const result: { bill: BillRow; figures: BillFigures }[] = [];
+  for (const bill of byDueDate(locked)) {
+    result.push({ bill, figures: billFigures(bill, await repo.principalPayments(tx, bill.id), day) });
+  }
+  return result;
 }
 
 /** The penalty the tenant owes on the bill if it is settled today (through yesterday, as the bill view shows it). */
@@ -119,6 +139,11 @@ export interface PaymentInput {
   remarks?: string | null;
   /** Where the money is: bank, cash, or a channel's clearing account. */
   debitPurpose: AccountPurpose;
+  /**
+   * Chosen bills settled or voided since they were chosen are passed over instead of refused, and their share
+   * becomes an advance: money a channel already took (an online payment order) cannot be turned away.
+   */
+  skipSettledBills?: boolean;
 }
 
 export interface AppliedPayment {
@@ -126,8 +151,11 @@ export interface AppliedPayment {
   allocations: AllocationView[];
 }
 
-/** The chosen bills, each the tenant's and still payable, in due-date order; a problem names the first bad one. */
-function checkChosenBills(bills: BillRow[], ids: string[], tenantId: string): BillRow[] {
+/**
+ * The chosen bills, each the tenant's and still payable, in due-date order; a problem names the first bad one.
+ * With `skipSettled`, paid and void bills are left out instead.
+ */
+function checkChosenBills(bills: BillRow[], ids: string[], tenantId: string, skipSettled = false): BillRow[] {
   for (const id of ids) {
     const bill = bills.find((candidate) => candidate.id === id);
     if (!bill) {
@@ -140,10 +168,11 @@ function checkChosenBills(bills: BillRow[], ids: string[], tenantId: string): Bi
         { path: 'body/billIds', key: 'payment_bill_other_tenant', params: { number: bill.number } },
       ]);
     }
+    if (skipSettled) continue;
     if (bill.status === 'void') throw new AppError(409, 'payment_bill_void', { number: bill.number });
     if (bill.status === 'paid') throw new AppError(409, 'payment_bill_paid', { number: bill.number });
   }
-  return byDueDate(bills);
+  return byDueDate(skipSettled ? bills.filter((bill) => bill.status === 'open' || bill.status === 'partial') : bills);
 }
 
 const byDueDate = (bills: BillRow[]) =>
@@ -169,7 +198,7 @@ export async function applyPayment(tx: Executor, actor: Actor, input: PaymentInp
   }
   const chosen = input.billIds && input.billIds.length > 0 ? [...new Set(input.billIds)] : undefined;
   const bills = chosen
-    ? checkChosenBills(await repo.lockBills(tx, input.orgId, chosen), chosen, input.tenantId)
+    ? checkChosenBills(await repo.lockBills(tx, input.orgId, chosen), chosen, input.tenantId, input.skipSettledBills)
     : byDueDate(await repo.lockUnsettledBills(tx, input.orgId, input.tenantId));
   const order = await applyOrderOf(tx, input.orgId);
 
@@ -336,7 +365,7 @@ export function lastDayOfPreviousMonth(day: CalendarDate): CalendarDate {
 
 // Views
 
-type PaymentWithTenant = PaymentRow & { tenantName: string };
+type PaymentWithTenant = PaymentRow & { tenantName: string; receiptId: string | null; receiptNumber: string | null };
 
 export function paymentView(row: PaymentWithTenant, allocations: AllocationView[]) {
   return {
@@ -354,6 +383,8 @@ export function paymentView(row: PaymentWithTenant, allocations: AllocationView[
     allocations,
     createdAt: row.createdAt.toISOString(),
     recordedByName: row.recordedByName,
+    receiptId: row.receiptId,
+    receiptNumber: row.receiptNumber,
   };
 }
 
@@ -416,15 +447,18 @@ export const collectionsService = {
     };
     await duplicateOf();
     try {
-      const { payment } = await db.transaction((tx) =>
-        applyPayment(tx, actor, {
+      const { payment } = await db.transaction(async (tx) => {
+        const applied = await applyPayment(tx, actor, {
           ...input,
           orgId: actor.orgId,
           reference,
           remarks: input.remarks?.trim() || null,
           debitPurpose: OFFLINE_DEBIT[input.method],
-        }),
-      );
+        });
+        // The receipt (收据) is numbered in the payment's own transaction: no payment without one, no gaps.
+        await receiptsService.issueFor(tx, actor, applied.payment);
+        return applied;
+      });
       return this.getPayment(db, actor.orgId, payment.id);
     } catch (error) {
       // Two requests with the same reference at once: the unique index decides.

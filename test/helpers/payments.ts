@@ -1,0 +1,95 @@
+// Shared by the online payment tests: a tenant with bills, orders written straight into the database (for postings
+// built by hand), what the database holds (a snapshot to prove a refused notification wrote nothing), and the ledger
+// invariants: the journal balances and each contract's receivable equals its bills' outstanding amounts.
+import { expect } from 'vitest';
+import { type Orm, queryRows, sql } from '../../src/db/client.ts';
+import type { PayChannel, Provider } from '../../src/db/schema.ts';
+import { PROVIDER_OF } from '../../src/modules/payments/channels/types.ts';
+import { newOrderNo } from '../../src/modules/payments/orders.ts';
+import { paymentsRepository } from '../../src/modules/payments/repository.ts';
+import { accountBalance, issueBill, makeContract, makeTenant, trialBalance } from './collections.ts';
+
+export async function payingTenant(db: Orm, orgId: string, bills: { dueDate: string; amountFen: number }[]) {
+  const tenant = await makeTenant(db, orgId);
+  const contractId = await makeContract(db, orgId, tenant.id, null);
+  const issued = [];
+  for (const bill of bills) {
+    issued.push(await issueBill(db, orgId, { contractId, tenantId: tenant.id, ...bill, lateFee: null }));
+  }
+  return { tenantId: tenant.id, tenantName: tenant.name, contractId, bills: issued };
+}
+
+/** An order as the service would have made it (status created), without asking a channel. */
+export async function orderFor(
+  db: Orm,
+  orgId: string,
+  tenantId: string,
+  bills: { id: string; amountFen: number }[],
+  channel: PayChannel = 'wechat_native',
+  merchant: { merchantId: string; appId?: string } = { merchantId: '1900000001', appId: 'wx0000000000000001' },
+) {
+  const orderNo = newOrderNo();
+  const provider: Provider = PROVIDER_OF[channel];
+  return paymentsRepository.insertOrder(
+    db,
+    {
+      orgId,
+      orderNo,
+      provider,
+      channel,
+      tenantId,
+      amountFen: bills.reduce((sum, bill) => sum + bill.amountFen, 0),
+      description: '测试缴费',
+      merchantId: merchant.merchantId,
+      appId: merchant.appId ?? null,
+      createdVia: 'portal',
+      clientIp: '127.0.0.1',
+      expiresAt: new Date(Date.now() + 30 * 60_000),
+    },
+    bills.map((bill) => ({ billId: bill.id, amountFen: bill.amountFen })),
+  );
+}
+
+/** What a refused notification must leave untouched. */
+export async function snapshot(db: Orm) {
+  const [row] = await queryRows<Record<string, string>>(
+    db,
+    sql`SELECT (SELECT count(*) FROM journal_entries)::text AS entries,
+               (SELECT count(*) FROM journal_lines)::text AS lines,
+               (SELECT count(*) FROM payments)::text AS payments,
+               (SELECT count(*) FROM payment_allocations)::text AS allocations,
+               (SELECT count(*) FROM suspense_items)::text AS suspense,
+               (SELECT count(*) FROM receipts)::text AS receipts,
+               (SELECT count(*) FROM outbound_messages)::text AS messages,
+               (SELECT string_agg(order_no || ':' || status || ':' || coalesce(transaction_id, '-'), ',' ORDER BY order_no)
+                  FROM payment_orders) AS orders,
+               (SELECT string_agg(id || ':' || status || ':' || principal_paid_fen, ',' ORDER BY id) FROM bills) AS bills`,
+  );
+  return row!;
+}
+
+/** The journal balances, and the contract's receivable (1122) equals what its bills say is outstanding. */
+export async function expectLedgerMatchesBills(db: Orm, orgId: string, contractId: string) {
+  const [row] = await queryRows<{ outstanding: string }>(
+    db,
+    sql`SELECT coalesce(sum(amount_fen + late_fee_fen - late_fee_waived_fen - principal_paid_fen - late_fee_paid_fen), 0)
+               AS outstanding
+          FROM bills WHERE contract_id = ${contractId} AND status <> 'void'`,
+  );
+  expect(await accountBalance(db, orgId, 'receivable', { contractId })).toBe(Number(row!.outstanding));
+  const balance = await trialBalance(db);
+  expect(balance.debitFen).toBe(balance.creditFen);
+}
+
+export async function countWhere(
+  db: Orm,
+  table: 'payments' | 'suspense_items' | 'receipts',
+  column: string,
+  value: string,
+) {
+  const [row] = await queryRows<{ n: string }>(
+    db,
+    sql`SELECT count(*)::text AS n FROM ${sql.raw(table)} WHERE ${sql.raw(column)} = ${value}`,
+  );
+  return Number(row!.n);
+}
