@@ -296,3 +296,100 @@ describe('Alipay adapter against the simulator', () => {
     expect(statement.content.subarray(0, 2).toString('latin1')).toBe('PK');
   });
 });
+
+describe('UnionPay adapter against the simulator', () => {
+  const unionpay = () => adapter('unionpay');
+
+  /** What the tenant's browser does with the form: posts it to frontTransReq.do. */
+  async function submitForm(action: Awaited<ReturnType<ChannelAdapter['createOrder']>>) {
+    if (action.kind !== 'form') throw new Error(`expected form, got ${action.kind}`);
+    const url = new URL(action.payForm.action);
+    const answer = await simulator.app.inject({
+      method: 'POST',
+      url: url.pathname,
+      payload: new URLSearchParams(action.payForm.fields).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(answer.statusCode, answer.body).toBeLessThan(400);
+  }
+
+  it('sends a signed form the gateway accepts, follows it to paid, and verifies back and front notifications', async () => {
+    const input = order('unionpay');
+    const action = await unionpay().createOrder(input);
+    await submitForm(action);
+    expect(await unionpay().queryOrder(input.orderNo)).toMatchObject({
+      state: expect.stringMatching(/not_found|unpaid/),
+    });
+
+    const paid = await pay('unionpay', input.orderNo);
+    const { item, verified } = notificationAbout('unionpay', input.orderNo, unionpay());
+    expect(item.url).toBe(input.notifyUrl);
+    expect(PROVIDERS_MODULES.unionpay.notifyIdentityOf(item.notification)).toBe(keys.accounts.unionpay.settings.merId);
+    expect(verified).toMatchObject({
+      kind: 'payment',
+      orderNo: input.orderNo,
+      transactionId: paid.transactionId,
+      amountFen: 123_45,
+      merchantId: keys.accounts.unionpay.settings.merId,
+    });
+    expect(await unionpay().queryOrder(input.orderNo)).toMatchObject({
+      state: 'paid',
+      transactionId: paid.transactionId,
+      amountFen: 123_45,
+    });
+
+    // The browser's form post back (frontUrl) verifies the same way.
+    const view = (await simulator.app.inject({ method: 'GET', url: `/_sim/unionpay/orders/${input.orderNo}` })).json();
+    expect(view.returnTo.form.action).toBe(`${input.notifyUrl}/front`);
+    const front = { headers: {}, rawBody: Buffer.from(new URLSearchParams(view.returnTo.form.fields).toString()) };
+    expect(unionpay().verifyNotification(front, new Date())).toMatchObject({ kind: 'payment', orderNo: input.orderNo });
+
+    const changed = item.notification.rawBody.toString('utf8').replace(/txnAmt=\d+/, 'txnAmt=1');
+    expect(() => unionpay().verifyNotification({ headers: {}, rawBody: Buffer.from(changed) }, new Date())).toThrow(
+      expect.objectContaining({ reason: 'bad_signature' }),
+    );
+
+    await expect(unionpay().closeOrder(input.orderNo)).rejects.toMatchObject({ code: 'ORDER_PAID' });
+    const refundNo = orderNo('RF');
+    const refund = await unionpay().refund({
+      orderNo: input.orderNo,
+      refundNo,
+      transactionId: paid.transactionId,
+      amountFen: 45,
+      totalFen: 123_45,
+      reason: '多缴退回',
+      notifyUrl: 'https://assetpay.test/notify/unionpay',
+    });
+    expect(['processing', 'succeeded']).toContain(refund.state);
+    expect(await unionpay().queryRefund(refundNo, input.orderNo)).toMatchObject({ state: 'succeeded', amountFen: 45 });
+    await simulator.settled();
+    const refundNotice = captured
+      .filter((entry) => entry.url.includes('/notify/unionpay'))
+      .map((entry) => {
+        try {
+          return unionpay().verifyNotification(entry.notification, new Date());
+        } catch {
+          return undefined;
+        }
+      })
+      .find((notice) => notice?.kind === 'refund' && notice.refundNo === refundNo);
+    expect(refundNotice).toMatchObject({ kind: 'refund', amountFen: 45, succeeded: true });
+  });
+
+  it('closes an unpaid order (nothing to close at UnionPay) and refuses a tampered answer', async () => {
+    const input = order('unionpay');
+    await submitForm(await unionpay().createOrder(input));
+    await unionpay().closeOrder(input.orderNo);
+    await pay('unionpay', input.orderNo);
+    const tampered = adapter('unionpay', {
+      fetchImpl: tamperingFetch(fetchImpl, (body) => body.replace(/txnAmt=\d+/, 'txnAmt=1')),
+    });
+    await expect(tampered.queryOrder(input.orderNo)).rejects.toMatchObject({ code: 'RESPONSE_UNTRUSTED' });
+  });
+
+  it("downloads today's settlement file", async () => {
+    const statement = await unionpay().fetchStatement(today());
+    expect(statement.format).toBe('unionpay_text');
+    expect(statement.content.subarray(0, 2).toString('latin1')).toBe('PK');
+  });
+});

@@ -1,6 +1,6 @@
 // UnionPay online gateway (银联全渠道, ACP 5.1.0) for one merchant: the consumption form the tenant's browser posts
 // to frontTransReq.do, refunds (backTransReq.do, txnType 04), queries (queryTrans.do, txnType 00), the settlement
-// file (fileTransfer.do, txnType 76) and back/front notifications. No SDK for Node: signMethod 01 by hand with
+// file (file transfer, txnType 76) and back/front notifications. No SDK for Node: signMethod 01 by hand with
 // node:crypto, and every signPubKeyCert checked against the configured intermediate and root certificates.
 
 import { createHash, createPrivateKey, createSign, createVerify, type KeyObject, X509Certificate } from 'node:crypto';
@@ -244,7 +244,10 @@ export interface UnionpayAdapterOptions {
   timeoutMs?: number;
   signer?: UnionpaySigner;
   clock?: () => Date;
-  /** fileTransfer.do: the real gateway serves it from https://filedownload.95516.com/. */
+  /**
+   * Where the settlement file is asked for: the real gateway serves file transfer from
+   * https://filedownload.95516.com/; elsewhere (the simulator) it is `${baseUrl}/fileTransReq.do`.
+   */
   fileTransferUrl?: string;
 }
 
@@ -267,7 +270,7 @@ export class UnionpayAdapter implements ChannelAdapter {
       options.fileTransferUrl ??
       (new URL(this.baseUrl).host === 'gateway.95516.com'
         ? 'https://filedownload.95516.com/'
-        : `${this.baseUrl}/fileTransfer.do`);
+        : `${this.baseUrl}/fileTransReq.do`);
   }
 
   /** The common fields, certId, and the signature. */

@@ -1,7 +1,7 @@
 // WeChat Pay adapter against hand-made messages: every signature here is computed with node:crypto directly (not
 // through the adapter's code), so a mistake in the adapter's signing text shows as a failed verification.
 
-import { createCipheriv, createSign, createVerify, randomBytes } from 'node:crypto';
+import { createCipheriv, createSign, createVerify, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ChannelKeys, fakeFetch, freshKeys, silentFetch } from './testing.ts';
 import { ChannelError, NotificationRejected } from './types.ts';
@@ -209,12 +209,10 @@ describe('WeChat Pay responses', () => {
     ).rejects.toMatchObject({
       code: 'RESPONSE_UNTRUSTED',
     });
-    const other = freshKeys();
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
     const foreign = fakeFetch(() => {
       const timestamp = String(Math.floor(Date.now() / 1000));
-      const signature = createSign('RSA-SHA256')
-        .update(`${timestamp}\nn\n${paidBody()}\n`)
-        .sign(other.simulator.keys.wechatpay.platformPrivateKeyPem, 'base64');
+      const signature = createSign('RSA-SHA256').update(`${timestamp}\nn\n${paidBody()}\n`).sign(other, 'base64');
       return {
         body: paidBody(),
         headers: {

@@ -106,13 +106,16 @@ export function beijingCompact(date: Date): string {
   return `${p.year}${p.month}${p.day}${p.hour}${p.minute}${p.second}`;
 }
 
-/** Reads `yyyy-MM-dd HH:mm:ss` or `yyyyMMddHHmmss` as Beijing wall-clock time; undefined when it is neither. */
+/** Reads `yyyy-MM-dd HH:mm:ss[.SSS]` or `yyyyMMddHHmmss` as Beijing wall-clock time (milliseconds dropped). */
 export function parseBeijing(text: string | undefined): Date | undefined {
-  const match = text?.trim().match(/^(\d{4})-?(\d{2})-?(\d{2})[ T]?(\d{2}):?(\d{2}):?(\d{2})$/);
+  const match = text?.trim().match(/^(\d{4})-?(\d{2})-?(\d{2})[ T]?(\d{2}):?(\d{2}):?(\d{2})(?:\.\d{1,3})?$/);
   if (!match) return undefined;
   const [, year, month, day, hour, minute, second] = match.map(Number) as [number, ...number[]];
-  const utc = Date.UTC(year!, month! - 1, day!, hour!, minute!, second!) - BEIJING_OFFSET_MS;
-  return Number.isNaN(utc) ? undefined : new Date(utc);
+  const date = new Date(Date.UTC(year!, month! - 1, day!, hour!, minute!, second!) - BEIJING_OFFSET_MS);
+  // Date.UTC rolls a 13th month or a 32nd day over; such text is not a time.
+  const back = beijingParts(date);
+  const same = [back.year, back.month, back.day, back.hour, back.minute, back.second].map(Number);
+  return same.every((value, index) => value === [year, month, day, hour, minute, second][index]) ? date : undefined;
 }
 
 // ---- Money ----
