@@ -34,6 +34,10 @@ import { type Senders, sendersFor } from './modules/messages/senders.ts';
 import type { MessagingDeps } from './modules/messages/service.ts';
 import { noticesRoutes } from './modules/notices/routes.ts';
 import { notificationsRoutes } from './modules/notifications/routes.ts';
+import { PROVIDERS_MODULES } from './modules/payments/channels/index.ts';
+import { notifyRoutes } from './modules/payments/notify.routes.ts';
+import { paymentsRoutes } from './modules/payments/routes.ts';
+import type { PaymentsDeps } from './modules/payments/service.ts';
 import { portalRoutes } from './modules/portal/routes.ts';
 import { receiptsRoutes } from './modules/receipts/routes.ts';
 import { type DemoState, systemRoutes, VERSION } from './modules/system/routes.ts';
@@ -109,6 +113,18 @@ export async function buildApp({
     senders: senders ?? sendersFor(config.messaging, app.log),
   };
 
+  const payments: PaymentsDeps = {
+    db,
+    pii: piiCipher,
+    providers: PROVIDERS_MODULES,
+    payLinkKey: messaging.payLinkKey,
+    publicBaseUrl: config.publicBaseUrl,
+    payments: config.payments,
+    simulators: config.simulators,
+    env: config.env,
+    log: app.log,
+  };
+
   installValidators(app);
   installProblemHandlers(app, config.bodyLimitBytes);
   app.addSchema(Problem);
@@ -181,6 +197,7 @@ export async function buildApp({
           ),
       });
       await api.register(collectionsRoutes, { db });
+      await api.register(paymentsRoutes, { payments });
       await api.register(receiptsRoutes, { db, publicBaseUrl: config.publicBaseUrl });
       await api.register(portalRoutes, {
         db,
@@ -192,11 +209,14 @@ export async function buildApp({
     },
     { prefix: '/api/v1' },
   );
+  // Channel notifications: outside /api/v1 (their paths are the notify URLs given to the channels).
+  await app.register(notifyRoutes, { payments });
 
   await registerWeb(app);
   app.decorate('auth', auth);
   app.decorate('routeAccess', routeAccess);
   app.decorate('messaging', messaging);
+  app.decorate('payments', payments);
   return app;
 }
 

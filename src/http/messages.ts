@@ -555,6 +555,68 @@ const messages = {
     zh: '账单 {number} 已作废，不能出具缴费通知单',
     en: 'Bill {number} is void; no payment notice can be issued for it',
   },
+  // Online payment (在线缴费): channel settings, payment orders, suspense items (H3)
+  provider_wechatpay: { zh: '微信支付', en: 'WeChat Pay' },
+  provider_alipay: { zh: '支付宝', en: 'Alipay' },
+  provider_unionpay: { zh: '银联', en: 'UnionPay' },
+  channel_provider_unknown: {
+    zh: '不支持的支付渠道 {provider}，可选 wechatpay（微信支付）、alipay（支付宝）、unionpay（银联）',
+    en: 'Unknown payment provider {provider}; use wechatpay, alipay or unionpay',
+  },
+  channel_setting_required: { zh: '请填写{field}', en: 'Fill in {field}' },
+  channel_secrets_required: {
+    zh: '首次设置{provider}时须填写全部密钥（{fields}）',
+    en: 'The first {provider} settings need every secret ({fields})',
+  },
+  channel_key_invalid: {
+    zh: '{field}不是有效的 PEM 格式密钥或证书，请粘贴完整内容（含 -----BEGIN …----- 行）',
+    en: '{field} is not a valid PEM key or certificate; paste all of it, BEGIN and END lines included',
+  },
+  channel_api_v3_key_invalid: {
+    zh: 'APIv3 密钥应为 32 个字符（商户平台“API安全”中设置的密钥）',
+    en: 'The API v3 key must be 32 characters (the key set under API security in the merchant platform)',
+  },
+  channel_url_invalid: {
+    zh: '{field}应为 http:// 或 https:// 开头的网址',
+    en: '{field} must be a URL starting with http:// or https://',
+  },
+  channel_identity_taken: {
+    zh: '{provider}商户标识 {identity} 已被其他公司使用，请核对商户号/应用 ID',
+    en: 'The {provider} merchant identity {identity} is used by another organisation; check the merchant and app ids',
+  },
+  payment_channel_unavailable: {
+    zh: '{provider}暂未开通，请选择其他支付方式或联系物业、财务',
+    en: '{provider} is not available yet; choose another way to pay or contact the property office',
+  },
+  payment_channel_failed: {
+    zh: '{provider}暂时无法处理（{code}：{message}），请稍后重试或换一种支付方式',
+    en: '{provider} could not handle the request ({code}: {message}); retry later or choose another way to pay',
+  },
+  payment_order_bill_settled: {
+    zh: '账单 {number} 已结清，无需缴费',
+    en: 'Bill {number} is already settled; nothing to pay',
+  },
+  payment_order_bill_in_progress: {
+    zh: '账单 {number} 正在另一笔支付中，请稍候几秒再试',
+    en: 'Bill {number} is being paid in another order; wait a few seconds and retry',
+  },
+  bill_paid_meanwhile: {
+    zh: '账单已通过订单 {orderNo} 支付成功，无需再次支付，请刷新账单查看',
+    en: 'The bill was paid meanwhile through order {orderNo}; refresh the bills instead of paying again',
+  },
+  payment_order_not_open: {
+    zh: '支付订单 {orderNo} 当前状态为“{status}”，不能关闭',
+    en: 'Payment order {orderNo} is {status}; it cannot be closed',
+  },
+  payment_order_paid_meanwhile: {
+    zh: '支付订单 {orderNo} 已支付成功并已入账，不能关闭',
+    en: 'Payment order {orderNo} has been paid and posted; it cannot be closed',
+  },
+  suspense_item_resolved: {
+    zh: '挂账 {number} 已处理（{resolution}），不能重复处理',
+    en: 'Suspense item {number} is already resolved ({resolution})',
+  },
+  suspense_note_required: { zh: '请填写处理说明', en: 'Give a note on how the item was resolved' },
   internal: {
     zh: '服务器内部错误，请稍后重试；如持续出现请联系管理员（错误编号 {requestId}）',
     en: 'Internal server error; retry later, and contact an administrator if it persists (error id {requestId})',

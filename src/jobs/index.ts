@@ -5,11 +5,19 @@ import { runBillingForAllOrgs } from '../modules/billing/run.ts';
 import { collectionsService } from '../modules/collections/service.ts';
 import { contractsService, today } from '../modules/contracts/service.ts';
 import { type MessagingDeps, messagesService } from '../modules/messages/service.ts';
+import { runPaymentOrdersBackstop } from '../modules/payments/orders.ts';
+import type { PaymentsDeps } from '../modules/payments/service.ts';
 import type { ScheduledJob } from './scheduler.ts';
 
 /** Every scheduled job of AssetPay; later modules add theirs here. */
-export function scheduledJobs(services: { auth: AuthService; db: Orm; messaging?: MessagingDeps }): ScheduledJob[] {
-  const { messaging } = services;
+export function scheduledJobs(services: {
+  auth: AuthService;
+  db: Orm;
+  messaging?: MessagingDeps;
+  /** Online payment (app.payments): the backstop asks channels about unpaid orders. */
+  payments?: PaymentsDeps;
+}): ScheduledJob[] {
+  const { messaging, payments } = services;
   return [
     {
       name: 'session-cleanup',
@@ -51,6 +59,16 @@ export function scheduledJobs(services: { auth: AuthService; db: Orm; messaging?
             name: 'message-delivery',
             cron: '* * * * *',
             run: () => messagesService.deliverDue(services.db, messaging),
+          },
+        ]
+      : []),
+    ...(payments
+      ? [
+          {
+            // Notifications are not guaranteed: orders unpaid after 5 minutes are asked about, expired ones closed.
+            name: 'payment-orders-backstop',
+            cron: '* * * * *',
+            run: () => runPaymentOrdersBackstop(payments),
           },
         ]
       : []),
