@@ -235,18 +235,19 @@ export const portalApi = {
   bills: () => api.get<{ items: PortalBill[] }>('/api/v1/portal/bills'),
   payments: () => api.get<{ items: PortalPayment[] }>('/api/v1/portal/payments', { page: 1, pageSize: 200 }),
 
-  createOrder: (billIds: string[], channel: PayChannel, idempotencyKey: string) =>
+  /** `mobile`: a phone's browser (UnionPay then opens its mobile card page). */
+  createOrder: (billIds: string[], channel: PayChannel, mobile: boolean, idempotencyKey: string) =>
     api.post<CreatedPaymentOrder>(
       '/api/v1/portal/payment-orders',
-      { billIds, channel },
+      { billIds, channel, mobile },
       { headers: { 'Idempotency-Key': idempotencyKey } },
     ),
   order: (orderNo: string) => api.get<PaymentOrderView>(`/api/v1/portal/payment-orders/${encodeURIComponent(orderNo)}`),
 
-  createPayLinkOrder: (token: string, channel: PayChannel, idempotencyKey: string) =>
+  createPayLinkOrder: (token: string, channel: PayChannel, mobile: boolean, idempotencyKey: string) =>
     api.post<CreatedPaymentOrder>(
       `${payLinkPath(token)}/payment-orders`,
-      { channel },
+      { channel, mobile },
       { headers: { 'Idempotency-Key': idempotencyKey } },
     ),
   payLinkOrder: (token: string, orderNo: string) =>

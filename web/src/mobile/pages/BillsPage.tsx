@@ -10,7 +10,7 @@ import { PageLoading, PortalPage } from '../components/PortalPage.tsx';
 import { PortalTabs } from '../components/PortalTabs.tsx';
 import { billKindNames, billPeriod, type TagColor, weakText } from '../format.ts';
 import { logOut } from '../logout.ts';
-import { continuePayment } from '../pay.ts';
+import { continuePayment, isPhone } from '../pay.ts';
 import { newIdempotencyKey, type PayChannel, type PortalBill, portalApi, portalTenant } from '../portal-api.ts';
 
 /** A bill the tenant can pay now: issued, not settled, something payable today. */
@@ -198,7 +198,7 @@ export default function BillsPage() {
     const attempt = `${channel}:${billIds.join(',')}`;
     const key = orderKeys.current.get(attempt) ?? newIdempotencyKey();
     orderKeys.current.set(attempt, key);
-    const order = await portalApi.createOrder(billIds, channel, key);
+    const order = await portalApi.createOrder(billIds, channel, isPhone(), key);
     continuePayment(order, () => navigate(`/orders/${order.orderNo}`));
   }
 

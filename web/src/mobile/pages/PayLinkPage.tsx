@@ -8,7 +8,7 @@ import { ApiError, errorDetail } from '../../shared/api.ts';
 import { formatFen } from '../../shared/money.ts';
 import { PayChannelSheet } from '../components/PayChannelSheet.tsx';
 import { chinaToday, daysBetween, billKindNames as kindLabels, type TagColor } from '../format.ts';
-import { continuePayment } from '../pay.ts';
+import { continuePayment, isPhone } from '../pay.ts';
 import { newIdempotencyKey, type PayChannel, type PayLinkView, portalApi } from '../portal-api.ts';
 
 function statusOf(bill: PayLinkView['bill']): { text: string; color: TagColor } {
@@ -34,7 +34,7 @@ export default function PayLinkPage() {
   async function pay(channel: PayChannel) {
     const key = orderKeys.current.get(channel) ?? newIdempotencyKey();
     orderKeys.current.set(channel, key);
-    const order = await portalApi.createPayLinkOrder(token, channel, key);
+    const order = await portalApi.createPayLinkOrder(token, channel, isPhone(), key);
     continuePayment(order, () => navigate(`/pay/${token}/orders/${order.orderNo}`));
   }
 

@@ -1,0 +1,234 @@
+import fs from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatFen } from '../../web/src/shared/money.ts';
+import { DEMO_PASSWORD, launchBrowser } from '../helpers/browser.ts';
+import { startDemoServer } from '../helpers/demo-server.ts';
+import type { RunningServer } from '../helpers/server.ts';
+
+// A tenant pays three bills from a phone, one through each channel's (simulated) cashier page, and finance sees the
+// money in the ledger. Every payment travels the real path: order → channel → signed notification → posting.
+
+const IPHONE =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+
+let server: RunningServer;
+let browser: Browser;
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startDemoServer(), launchBrowser()]);
+}, 200_000);
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const tokens = new Map<string, string>();
+
+async function staffToken(username: string): Promise<string> {
+  let token = tokens.get(username);
+  if (!token) {
+    const login = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+    });
+    expect(login.status).toBe(200);
+    token = ((await login.json()) as { token: string }).token;
+    tokens.set(username, token);
+  }
+  return token;
+}
+
+/** A call as a demo staff user over the API (bearer token). */
+async function asStaff<T>(username: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  const response = await fetch(`${server.url}${path}`, {
+    method: init.method ?? 'GET',
+    headers: {
+      authorization: `Bearer ${await staffToken(username)}`,
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  expect(response.status, `${init.method ?? 'GET'} ${path}`).toBe(200);
+  return (await response.json()) as T;
+}
+
+interface StaffBill {
+  id: string;
+  number: string;
+  tenantId: string;
+  status: string;
+  payableFen: number;
+}
+
+interface Message {
+  kind: string;
+  body: string;
+  createdAt: string;
+}
+
+interface JournalEntry {
+  id: string;
+  kind: string;
+  lines?: { accountCode: string; debitFen: number; creditFen: number; billId: string | null }[];
+}
+
+/** A demo tenant with at least three bills to pay today, and its phone (revealed by admin, as staff would). */
+async function tenantWithThreeBills(): Promise<{ tenantId: string; phone: string; bills: StaffBill[] }> {
+  const byTenant = new Map<string, StaffBill[]>();
+  for (let pageNo = 1; pageNo <= 10; pageNo++) {
+    const { items } = await asStaff<{ items: StaffBill[] }>(
+      'caiwu',
+      `/api/v1/bills?status=open&page=${pageNo}&pageSize=200`,
+    );
+    for (const bill of items) {
+      if (bill.payableFen > 0) byTenant.set(bill.tenantId, [...(byTenant.get(bill.tenantId) ?? []), bill]);
+    }
+    if (items.length < 200) break;
+  }
+  const candidates = [...byTenant.entries()].filter(([, bills]) => bills.length >= 3);
+  expect(candidates.length, 'a demo tenant with three open bills').toBeGreaterThan(0);
+  const [tenantId, bills] = candidates[0]!;
+  const { phone } = await asStaff<{ phone: string }>('admin', `/api/v1/tenants/${tenantId}/reveal`, {
+    method: 'POST',
+    body: { reason: '浏览器测试：承租方手机登录' },
+  });
+  return { tenantId, phone, bills };
+}
+
+/** The login code the development SMS sender recorded: admin reads it in the message log. */
+async function loginCodeSentTo(tenantId: string, since: number): Promise<string> {
+  const started = Date.now();
+  while (Date.now() - started < 15_000) {
+    const { items } = await asStaff<{ items: Message[] }>(
+      'admin',
+      `/api/v1/messages?tenantId=${tenantId}&channel=sms&page=1&pageSize=20`,
+    );
+    const message = items.find((item) => item.kind === 'login_code' && Date.parse(item.createdAt) >= since - 1000);
+    const code = message?.body.match(/\d{6}/)?.[0];
+    if (code) return code;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('no login code in the message log');
+}
+
+/** Chooses one bill, pays it with the method's cashier page, and waits for 缴费成功 on the result page. */
+async function payOneBill(page: Page, bill: StaffBill, method: 'wechat' | 'alipay' | 'unionpay'): Promise<string> {
+  const card = page.locator(`[data-testid=m-bill][data-bill-id="${bill.id}"]`);
+  await card.locator('[data-testid=m-bill-select]').click();
+  // The portal and the staff console say the same amount payable today (penalty through yesterday included).
+  const payable = formatFen(bill.payableFen);
+  expect(await card.locator('[data-testid=m-bill-payable]').textContent()).toBe(payable);
+  expect(await page.locator('[data-testid=m-selected-total]').textContent()).toBe(payable);
+  await page.click('[data-testid=m-pay-selected]');
+  const option = page.locator(`[data-testid=m-channel-${method}]`);
+  // On a phone: the channels' mobile pages, not QR codes.
+  expect(await option.getAttribute('data-channel')).toBe(
+    { wechat: 'wechat_h5', alipay: 'alipay_wap', unionpay: 'unionpay' }[method],
+  );
+  await option.click();
+  await page.click('[data-testid=m-channel-confirm]');
+
+  // The channel's cashier (the simulator), then back to the portal's result page.
+  await page.waitForURL((url) => url.origin === server.simulatorUrl, { timeout: 15_000 });
+  // The simulator shows plain yuan ("13066.00"), the portal ¥ with thousands separators.
+  expect(await page.locator('[data-testid=sim-amount]').textContent()).toBe(`¥${(bill.payableFen / 100).toFixed(2)}`);
+  await page.click('[data-testid=sim-pay]');
+  await page.waitForURL(/\/m\/orders\/AP\d+/, { timeout: 15_000 });
+  const orderNo = new URL(page.url()).pathname.split('/').pop()!;
+  const succeeded = page.locator('[data-testid=m-order-succeeded]');
+  await succeeded.waitFor({ timeout: 20_000 });
+  expect(await succeeded.textContent()).toContain('缴费成功');
+  expect(await succeeded.locator('[data-testid=m-order-amount]').textContent()).toBe(payable);
+  return orderNo;
+}
+
+describe('a tenant pays rent from a phone', () => {
+  let context: BrowserContext;
+  let page: Page;
+  let tenant: Awaited<ReturnType<typeof tenantWithThreeBills>>;
+  const paid: { bill: StaffBill; orderNo: string; account: string }[] = [];
+
+  it('logs in with the SMS code', async () => {
+    tenant = await tenantWithThreeBills();
+    context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      userAgent: IPHONE,
+      isMobile: true,
+      hasTouch: true,
+      acceptDownloads: true,
+    });
+    page = await context.newPage();
+    await page.goto(`${server.url}/m/`);
+    await page.waitForURL(/\/m\/login$/);
+    await page.fill('#phone', tenant.phone);
+    const asked = Date.now();
+    await page.click('[data-testid=m-send-code]');
+    const code = await loginCodeSentTo(tenant.tenantId, asked);
+    await page.fill('#code', code);
+    await page.click('[data-testid=m-login-submit]');
+    await page.locator('[data-testid=m-bills] [data-testid=m-bill]').first().waitFor();
+    for (const bill of tenant.bills.slice(0, 3)) {
+      await page.locator(`[data-testid=m-bill][data-bill-id="${bill.id}"]`).waitFor();
+    }
+  }, 60_000);
+
+  it('pays one bill by WeChat Pay, one by Alipay and one by UnionPay card', async () => {
+    const methods = [
+      ['wechat', '1012.wechat'],
+      ['alipay', '1012.alipay'],
+      ['unionpay', '1012.unionpay'],
+    ] as const;
+    for (const [index, [method, account]] of methods.entries()) {
+      const bill = tenant.bills[index]!;
+      const orderNo = await payOneBill(page, bill, method);
+      paid.push({ bill, orderNo, account });
+      await page.click('[data-testid=m-order-done]');
+      // Back on the bills: this one is settled now.
+      await page.locator(`[data-testid=m-bill-settled][data-bill-id="${bill.id}"]`).waitFor();
+      expect(await page.locator(`[data-testid=m-bill][data-bill-id="${bill.id}"]`).count()).toBe(0);
+    }
+  }, 120_000);
+
+  it('sees the three payments with their receipts and downloads one as a PDF', async () => {
+    await page.click('[data-testid=m-tab-payments]');
+    for (const { orderNo } of paid) {
+      await page.locator(`[data-testid=m-payment][data-order-no="${orderNo}"]`).waitFor();
+    }
+    const first = page.locator(`[data-testid=m-payment][data-order-no="${paid[0]!.orderNo}"]`);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      first.locator('[data-testid=m-payment-receipt]').click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^收据-SJ-\d{4}-\d{6}\.pdf$/);
+    const file = await download.path();
+    expect(fs.readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
+
+    await page.click('[data-testid=m-logout]');
+    await page.waitForURL(/\/m\/login$/);
+    await context.close();
+  }, 60_000);
+
+  it('caiwu sees each payment posted to its channel clearing account in the ledger', async () => {
+    for (const { bill, account } of paid) {
+      const { items } = await asStaff<{ items: JournalEntry[] }>(
+        'caiwu',
+        `/api/v1/ledger/entries?billId=${bill.id}&kind=payment&page=1&pageSize=20`,
+      );
+      expect(items.length, `payment entry of ${bill.number}`).toBeGreaterThan(0);
+      const entries = await Promise.all(
+        items.map((entry) => asStaff<JournalEntry>('caiwu', `/api/v1/ledger/entries/${entry.id}`)),
+      );
+      const debit = entries.flatMap((entry) => entry.lines ?? []).find((line) => line.accountCode === account);
+      expect(debit, `${account} debited for ${bill.number}`).toBeDefined();
+      expect(debit!.debitFen).toBeGreaterThan(0);
+      // Receivable (1122) credited for the bill.
+      const credit = entries
+        .flatMap((entry) => entry.lines ?? [])
+        .filter((line) => line.billId === bill.id && line.creditFen > 0);
+      expect(credit.length).toBeGreaterThan(0);
+    }
+    const { balanced } = await asStaff<{ balanced: boolean }>('caiwu', '/api/v1/ledger/trial-balance');
+    expect(balanced).toBe(true);
+  }, 30_000);
+});
