@@ -213,3 +213,13 @@ describe('Alipay notifications', () => {
     });
   });
 });
+
+describe('Alipay settings', () => {
+  it('names the key to fix when it cannot be read', () => {
+    const account = keys.accounts.alipay;
+    const broken = { ...account, settings: { ...account.settings, alipayPublicKeyPem: 'MIIB…' } };
+    expect(() => alipayModule.adapter(broken)).toThrow(
+      expect.objectContaining({ code: 'SETTINGS_INVALID', message: expect.stringMatching(/支付宝公钥/) }),
+    );
+  });
+});

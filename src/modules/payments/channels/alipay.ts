@@ -3,6 +3,7 @@
 // and responses and notifications verified by the official alipay-sdk (AlipaySdk.sdkExecute, checkResponseSign,
 // checkNotifySignV2); the HTTP call is ours, with a deadline, and every failure reads as a ChannelError.
 
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { AlipaySdk } from 'alipay-sdk';
 import {
   type ChannelAdapter,
@@ -25,6 +26,7 @@ import {
   callChannel,
   fenToYuan,
   parseBeijing,
+  readSetting,
   untrustedResponse,
   type WireOptions,
   wireOptions,
@@ -62,6 +64,9 @@ export interface AlipaySigner {
 }
 
 export function rsa2AlipaySigner(account: AlipayAccount, timeoutMs: number): AlipaySigner {
+  // The SDK reads keys only when it first signs; a bad one is reported here, naming the setting.
+  readSetting('alipay', '应用私钥', () => createPrivateKey(account.secrets.appPrivateKeyPem));
+  readSetting('alipay', '支付宝公钥', () => createPublicKey(account.settings.alipayPublicKeyPem));
   const sdk = new AlipaySdk({
     appId: account.settings.appId,
     privateKey: account.secrets.appPrivateKeyPem,

@@ -260,3 +260,13 @@ describe('UnionPay back-channel answers', () => {
     expect(requests).toHaveLength(0);
   });
 });
+
+describe('UnionPay settings', () => {
+  it('names the certificate to fix when it cannot be read', () => {
+    const account = keys.accounts.unionpay;
+    const broken = { ...account, settings: { ...account.settings, middleCertPem: '-----BEGIN CERTIFICATE-----\nxx' } };
+    expect(() => unionpayModule.adapter(broken)).toThrow(
+      expect.objectContaining({ code: 'SETTINGS_INVALID', message: expect.stringMatching(/中级证书/) }),
+    );
+  });
+});

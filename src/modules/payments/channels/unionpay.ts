@@ -26,6 +26,7 @@ import {
   callChannel,
   integerFen,
   parseBeijing,
+  readSetting,
   untrustedResponse,
   type WireOptions,
   wireOptions,
@@ -91,8 +92,8 @@ export class UnionpayCertificateTrust {
   private readonly trusted = new Map<string, X509Certificate>();
 
   constructor(rootCertPem: string, middleCertPem: string) {
-    this.root = new X509Certificate(rootCertPem);
-    this.middle = new X509Certificate(middleCertPem);
+    this.root = readSetting('unionpay', '根证书', () => new X509Certificate(rootCertPem));
+    this.middle = readSetting('unionpay', '中级证书', () => new X509Certificate(middleCertPem));
   }
 
   /** The certificate when it is trusted now; otherwise why not. */
@@ -121,7 +122,7 @@ export class UnionpayCertificateTrust {
 }
 
 export function rsaUnionpaySigner(account: UnionpayAccount): UnionpaySigner {
-  const privateKey = createPrivateKey(account.secrets.signPrivateKeyPem);
+  const privateKey = readSetting('unionpay', '签名私钥', () => createPrivateKey(account.secrets.signPrivateKeyPem));
   const trust = new UnionpayCertificateTrust(account.settings.rootCertPem, account.settings.middleCertPem);
   return {
     signMethod: '01',

@@ -380,3 +380,15 @@ describe('WeChat Pay notifications', () => {
     expect(adapter().acknowledge().status).toBe(204);
   });
 });
+
+describe('WeChat Pay settings', () => {
+  it('names the setting to fix when a key cannot be read, without repeating it', () => {
+    const account = keys.accounts.wechatpay;
+    const broken = { ...account, secrets: { ...account.secrets, merchantPrivateKeyPem: 'not a key' } };
+    expect(() => wechatpayModule.adapter(broken)).toThrow(
+      expect.objectContaining({ code: 'SETTINGS_INVALID', message: expect.stringMatching(/商户API私钥/) }),
+    );
+    const shortKey = { ...account, secrets: { ...account.secrets, apiV3Key: 'short' } };
+    expect(() => wechatpayModule.adapter(shortKey)).toThrow(expect.objectContaining({ code: 'SETTINGS_INVALID' }));
+  });
+});

@@ -22,7 +22,15 @@ import {
   type StatementFile,
   type VerifiedNotification,
 } from './types.ts';
-import { beijingRfc3339, callChannel, integerFen, untrustedResponse, type WireOptions, wireOptions } from './wire.ts';
+import {
+  beijingRfc3339,
+  callChannel,
+  integerFen,
+  readSetting,
+  untrustedResponse,
+  type WireOptions,
+  wireOptions,
+} from './wire.ts';
 
 /** WeChat refuses notifications and responses whose timestamp is further than this from now. */
 export const WECHATPAY_CLOCK_WINDOW_SECONDS = 300;
@@ -58,9 +66,20 @@ export interface WechatpayCrypto {
 }
 
 export function rsaWechatpayCrypto(account: WechatpayAccount): WechatpayCrypto {
-  const merchantKey: KeyObject = createPrivateKey(account.secrets.merchantPrivateKeyPem);
-  const platformKey: KeyObject = createPublicKey(account.settings.platformPublicKeyPem);
+  const merchantKey: KeyObject = readSetting('wechatpay', '商户API私钥', () =>
+    createPrivateKey(account.secrets.merchantPrivateKeyPem),
+  );
+  const platformKey: KeyObject = readSetting('wechatpay', '微信支付公钥', () =>
+    createPublicKey(account.settings.platformPublicKeyPem),
+  );
   const apiV3Key = Buffer.from(account.secrets.apiV3Key, 'utf8');
+  if (apiV3Key.length !== 32) {
+    throw new ChannelError(
+      'wechatpay',
+      'SETTINGS_INVALID',
+      '微信支付渠道设置中的「APIv3 密钥」须为 32 个字符，请在商户平台核对后保存',
+    );
+  }
   return {
     scheme: 'WECHATPAY2-SHA256-RSA2048',
     resourceAlgorithm: 'AEAD_AES_256_GCM',

@@ -139,3 +139,21 @@ export function integerFen(value: unknown): number | undefined {
   const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   return typeof number === 'number' && Number.isSafeInteger(number) && number >= 0 ? number : undefined;
 }
+
+// ---- Settings ----
+
+/**
+ * Reads a key or certificate from the merchant settings; a malformed one becomes a ChannelError that says which
+ * setting to fix (node:crypto's own message is generic, and nothing of the key itself is repeated).
+ */
+export function readSetting<T>(provider: Provider, setting: string, read: () => T): T {
+  try {
+    return read();
+  } catch {
+    throw new ChannelError(
+      provider,
+      'SETTINGS_INVALID',
+      `${CHANNEL_NAMES[provider]}渠道设置中的「${setting}」无法读取，请粘贴完整的 PEM 内容（含 BEGIN/END 行）后保存`,
+    );
+  }
+}
