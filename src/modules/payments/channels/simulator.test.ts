@@ -7,7 +7,14 @@ import { createSimulator, type Simulator } from '../../../simulators/index.ts';
 import { generateChannelKeys } from '../../../simulators/keys.ts';
 import { adapterFor, PROVIDERS_MODULES } from './index.ts';
 import { injectFetch, lowerCaseHeaders, tamperingFetch } from './testing.ts';
-import type { ChannelAdapter, CreateOrderInput, IncomingNotification, PayChannel, Provider } from './types.ts';
+import {
+  type ChannelAdapter,
+  type CreateOrderInput,
+  type IncomingNotification,
+  type PayChannel,
+  PROVIDER_OF,
+  type Provider,
+} from './types.ts';
 import { beijingParts } from './wire.ts';
 
 const SIMULATOR_URL = 'http://sim.test';
@@ -64,8 +71,10 @@ function order(channel: PayChannel, amountFen = 123_45): CreateOrderInput {
     amountFen,
     description: '2024年5月租金（A栋101）',
     expiresAt: new Date(Date.now() + 30 * 60_000),
-    notifyUrl: `https://assetpay.test/notify/${PROVIDERS_MODULES.wechatpay && channel.startsWith('wechat') ? 'wechatpay' : channel.startsWith('alipay') ? 'alipay' : 'unionpay'}`,
-    returnUrl: 'https://assetpay.test/m/orders/X',
+    notifyUrl: `https://assetpay.test/notify/${PROVIDER_OF[channel]}`,
+    // As the payment service passes it: UnionPay's browser comes back by form POST to the front endpoint.
+    returnUrl:
+      channel === 'unionpay' ? 'https://assetpay.test/notify/unionpay/front' : 'https://assetpay.test/m/orders/X',
     clientIp: '203.0.113.9',
     openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
     mobile: true,

@@ -78,7 +78,7 @@ describe('UnionPay signing (signMethod 01)', () => {
       description: '租金',
       expiresAt: new Date('2024-05-01T02:30:00Z'),
       notifyUrl: 'https://a.test/notify/unionpay',
-      returnUrl: 'https://a.test/m/orders/AP1',
+      returnUrl: 'https://a.test/notify/unionpay/front',
       clientIp: '1.1.1.1',
       mobile: true,
     });

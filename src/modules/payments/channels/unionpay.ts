@@ -354,9 +354,9 @@ export class UnionpayAdapter implements ChannelAdapter {
       txnTime: txnTimeOfOrderNo(input.orderNo) ?? beijingCompact(this.clock()),
       txnAmt: String(input.amountFen),
       currencyCode: '156',
-      // The browser comes back by form POST with the signed result: to AssetPay's front endpoint, which checks it
-      // and sends the tenant on to the result page.
-      frontUrl: `${input.notifyUrl.replace(/\/+$/, '')}/front`,
+      // The browser comes back by a form POST of the signed result, so returnUrl is AssetPay's front endpoint
+      // (/notify/unionpay/front), which checks it and sends the tenant on to the result page.
+      frontUrl: input.returnUrl,
       backUrl: input.notifyUrl,
       payTimeout: beijingCompact(input.expiresAt),
       ...(input.attach ? { reqReserved: input.attach } : {}),
