@@ -1,0 +1,331 @@
+// Online payment end to end against the channel simulators (src/simulators) with the production adapters: orders
+// made through the API, paid at the simulator, its signed notifications delivered to POST /notify/… of the app.
+// Refused notifications (forged, replayed, SIGNTEST probe) answer 4xx and write nothing; a notification delivered
+// many times posts once; a different amount goes to suspense; a dropped one is found by the backstop.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, problemOf, type TestApp } from '../../../test/helpers/app.ts';
+import { billState } from '../../../test/helpers/collections.ts';
+import { countWhere, expectLedgerMatchesBills, payingTenant, snapshot } from '../../../test/helpers/payments.ts';
+import { atSimulator } from '../../demo/channels.ts';
+import { generateChannelKeys, startSimulator } from '../../simulators/index.ts';
+import type { OutgoingRequest } from '../../simulators/kit.ts';
+import type { PayChannel, Provider } from './channels/types.ts';
+import { runPaymentOrdersBackstop } from './orders.ts';
+
+let t: TestApp;
+let simulator: Awaited<ReturnType<typeof startSimulator>>;
+/** forward: notifications reach the app; record: they are kept (and acknowledged) for a test to send itself. */
+let mode: 'forward' | 'record' = 'forward';
+const recorded: { url: string; request: OutgoingRequest }[] = [];
+/** The simulator's clock is this far off (a replay test makes it sign notifications in the past). */
+let clockSkewMs = 0;
+let accounts: ReturnType<typeof atSimulator>;
+
+async function toApp(url: string, request: OutgoingRequest) {
+  const target = new URL(url);
+  const response = await t.app.inject({
+    method: 'POST',
+    url: `${target.pathname}${target.search}`,
+    headers: request.headers,
+    payload: request.body,
+  });
+  return { status: response.statusCode, body: response.body };
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const keys = generateChannelKeys('http://127.0.0.1:9');
+  simulator = await startSimulator({
+    keys: keys.simulator.keys,
+    merchants: [keys.simulator.merchant],
+    timeScale: 0.0001,
+    now: () => new Date(Date.now() + clockSkewMs),
+    deliver: async (url, request) => {
+      if (mode === 'forward') return toApp(url, request);
+      recorded.push({ url, request });
+      return { status: 200, body: 'success' };
+    },
+  });
+  accounts = atSimulator(keys.accounts, simulator.url);
+  const admin = await t.as('admin');
+  for (const provider of ['wechatpay', 'alipay', 'unionpay'] as const) {
+    const saved = await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/channel-settings/${provider}`,
+      headers: admin,
+      payload: { settings: accounts[provider].settings, secrets: accounts[provider].secrets },
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+  }
+}, 120_000);
+afterAll(async () => {
+  await simulator?.close();
+  await t?.close();
+});
+
+const db = () => t.database.orm;
+
+async function tenantHeaders(tenantId: string) {
+  const { token } = await t.app.auth.openSession(
+    { principal: 'tenant', orgId: t.orgId, tenantId },
+    { ip: '127.0.0.1', userAgent: 'vitest' },
+  );
+  return { authorization: `Bearer ${token}` };
+}
+
+async function orderBills(channel: PayChannel, amounts: number[] = [120_000]) {
+  const p = await payingTenant(
+    db(),
+    t.orgId,
+    amounts.map((amountFen, index) => ({ dueDate: `2026-0${index + 1}-01`, amountFen })),
+  );
+  const headers = await tenantHeaders(p.tenantId);
+  const created = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/portal/payment-orders',
+    headers,
+    payload: { billIds: p.bills.map((bill) => bill.id), channel },
+  });
+  expect(created.statusCode, created.body).toBe(201);
+  return { ...p, headers, order: created.json() };
+}
+
+async function pay(provider: Provider, orderNo: string, instruction: object = {}) {
+  const response = await fetch(`${simulator.url}/_sim/${provider}/orders/${orderNo}/pay`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(instruction),
+  });
+  expect(response.status, await response.clone().text()).toBe(200);
+  await simulator.settled();
+}
+
+/** The next notification the simulator sends for an order paid while recording. */
+async function recordNotification(provider: Provider, orderNo: string, instruction: object = {}) {
+  mode = 'record';
+  recorded.length = 0;
+  try {
+    await pay(provider, orderNo, instruction);
+  } finally {
+    mode = 'forward';
+  }
+  const notification = recorded.find((item) => new URL(item.url).pathname === `/notify/${provider}`);
+  if (!notification) throw new Error(`no ${provider} notification recorded`);
+  return notification.request;
+}
+
+const deliverToApp = (provider: Provider, request: OutgoingRequest) => toApp(`http://app/notify/${provider}`, request);
+
+describe('channel settings', () => {
+  it('answers settings and fingerprints, never a secret', async () => {
+    const response = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/channel-settings',
+      headers: await t.as('admin'),
+    });
+    expect(response.statusCode).toBe(200);
+    const wechat = response.json().items.find((item: { provider: string }) => item.provider === 'wechatpay');
+    expect(wechat).toMatchObject({ configured: true, enabled: true, secretsSet: true });
+    expect(wechat.fingerprints.merchantPrivateKeyPem).toMatch(/^SHA256:[0-9a-f]{64}$/);
+    expect(response.body).not.toContain('PRIVATE KEY');
+    expect(response.body).not.toContain(accounts.wechatpay.secrets.apiV3Key);
+    const finance = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/channel-settings',
+      headers: await t.as('caiwu'),
+    });
+    expect(finance.statusCode).toBe(403);
+  });
+});
+
+describe('a notification that does not verify', () => {
+  it('forged, replayed after 5 minutes, or a SIGNTEST probe: 4xx and nothing written', async () => {
+    const { order } = await orderBills('wechat_native');
+    const genuine = await recordNotification('wechatpay', order.orderNo);
+    // The genuine notification was acknowledged by the recorder only: the order is still unpaid here.
+    const before = await snapshot(db());
+
+    const body = JSON.parse(genuine.body);
+    const refusedWithNothingWritten = async (answer: Promise<{ status: number; body: string }>, before: object) => {
+      const { status } = await answer;
+      expect(status).toBeGreaterThanOrEqual(400);
+      expect(status).toBeLessThan(500);
+      expect(await snapshot(db())).toEqual(before);
+    };
+    const forgedBody = JSON.stringify({ ...body, resource: { ...body.resource, nonce: 'AAAAAAAAAAAA' } });
+    await refusedWithNothingWritten(deliverToApp('wechatpay', { ...genuine, body: forgedBody }), before);
+    await refusedWithNothingWritten(
+      deliverToApp('wechatpay', {
+        ...genuine,
+        headers: { ...genuine.headers, 'Wechatpay-Signature': Buffer.from('forged').toString('base64') },
+      }),
+      before,
+    );
+
+    // The same payment as the gateway would have signed it six minutes ago.
+    const late = await orderBills('wechat_native');
+    clockSkewMs = -6 * 60_000;
+    let replayed: OutgoingRequest;
+    try {
+      replayed = await recordNotification('wechatpay', late.order.orderNo);
+    } finally {
+      clockSkewMs = 0;
+    }
+    const beforeReplay = await snapshot(db());
+    await refusedWithNothingWritten(deliverToApp('wechatpay', replayed), beforeReplay);
+
+    const probe = await fetch(`${simulator.url}/_sim/wechatpay/probe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: 'http://app/notify/wechatpay' }),
+    });
+    const probeAnswer = JSON.stringify(await probe.json());
+    expect(probeAnswer).toMatch(/"status":4\d\d/);
+    expect(await snapshot(db())).toEqual(beforeReplay);
+
+    const alipayOrder = await orderBills('alipay_qr');
+    const alipay = await recordNotification('alipay', alipayOrder.order.orderNo);
+    const beforeAlipay = await snapshot(db());
+    await refusedWithNothingWritten(
+      deliverToApp('alipay', { ...alipay, body: alipay.body.replace(/total_amount=[\d.]+/, 'total_amount=0.01') }),
+      beforeAlipay,
+    );
+
+    // The genuine ones were never delivered to the app: their orders are still unpaid.
+    const after = await snapshot(db());
+    expect(after.orders).toContain(`${order.orderNo}:created:-`);
+    expect(after.orders).toContain(`${late.order.orderNo}:created:-`);
+  });
+});
+
+describe('a verified notification', () => {
+  it('sent five times and twice at the same instant is posted once; the order page then shows the receipt', async () => {
+    const p = await orderBills('wechat_native', [100_000, 20_000]);
+    expect(p.order).toMatchObject({ amountFen: 120_000, status: 'created', channel: 'wechat_native' });
+    expect(p.order.codeUrl).toMatch(/^weixin:\/\//);
+    expect(p.order.simulatorCashierUrl).toBe(
+      `${t.config.simulators.publicUrl}/_sim/wechatpay/orders/${p.order.orderNo}/cashier`,
+    );
+    const notification = await recordNotification('wechatpay', p.order.orderNo);
+
+    const together = await Promise.all([
+      deliverToApp('wechatpay', notification),
+      deliverToApp('wechatpay', notification),
+    ]);
+    for (const answer of together) expect(answer.status).toBeLessThan(300);
+    for (let i = 0; i < 5; i++) expect((await deliverToApp('wechatpay', notification)).status).toBeLessThan(300);
+
+    const view = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/portal/payment-orders/${p.order.orderNo}`,
+      headers: p.headers,
+    });
+    expect(view.json()).toMatchObject({ status: 'succeeded', amountFen: 120_000 });
+    expect(view.json().receiptId).toEqual(expect.any(String));
+    expect(view.json().codeUrl).toBeUndefined();
+    const [transactionId] = (await snapshot(db()))
+      .orders!.match(new RegExp(`${p.order.orderNo}:succeeded:([^,]+)`))!
+      .slice(1);
+    expect(await countWhere(db(), 'payments', 'reference', transactionId!)).toBe(1);
+    for (const bill of p.bills) expect((await billState(db(), bill.id)).status).toBe('paid');
+    await expectLedgerMatchesBills(db(), t.orgId, p.contractId);
+  });
+
+  it('with duplicates from the gateway (Alipay and UnionPay) is posted once each', async () => {
+    for (const channel of ['alipay_qr', 'unionpay'] as const) {
+      const p = await orderBills(channel, [33_300]);
+      if (channel === 'unionpay') {
+        // UnionPay knows the order once the browser posts the form to its front gateway.
+        const form = p.order.payForm as { action: string; fields: Record<string, string> };
+        const page = await fetch(form.action, { method: 'POST', body: new URLSearchParams(form.fields) });
+        expect(page.status, await page.clone().text()).toBeLessThan(400);
+      }
+      await pay(channel === 'unionpay' ? 'unionpay' : 'alipay', p.order.orderNo, { duplicates: 3 });
+      const staff = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/payment-orders/${p.order.orderNo}`,
+        headers: await t.as('caiwu'),
+      });
+      expect(staff.json(), channel).toMatchObject({
+        status: 'succeeded',
+        paymentNumber: expect.stringMatching(/^SK-/),
+      });
+      expect(await countWhere(db(), 'payments', 'reference', staff.json().transactionId)).toBe(1);
+      await expectLedgerMatchesBills(db(), t.orgId, p.contractId);
+    }
+  });
+
+  it('for another amount than the order goes to suspense, the order failed and its bills unpaid', async () => {
+    const p = await orderBills('wechat_native', [50_000]);
+    await pay('wechatpay', p.order.orderNo, { amountFen: 49_000 });
+    const staff = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/payment-orders/${p.order.orderNo}`,
+      headers: await t.as('caiwu'),
+    });
+    expect(staff.json()).toMatchObject({ status: 'failed', paymentId: null });
+    expect(staff.json().failureReason).toMatch(/^amount_mismatch/);
+    expect(await countWhere(db(), 'suspense_items', 'order_no', p.order.orderNo)).toBe(1);
+    expect((await billState(db(), p.bills[0]!.id)).status).toBe('open');
+    await expectLedgerMatchesBills(db(), t.orgId, p.contractId);
+  });
+});
+
+describe('the backstop', () => {
+  it('posts a payment whose notification was dropped, and closes orders past expiry', async () => {
+    const p = await orderBills('alipay_qr', [70_000]);
+    await pay('alipay', p.order.orderNo, { notify: false });
+    const unpaid = await orderBills('wechat_native', [10_000]);
+
+    // Not yet five minutes old: left alone.
+    expect(await runPaymentOrdersBackstop(t.app.payments, new Date())).toMatchObject({ posted: 0 });
+    const report = await runPaymentOrdersBackstop(t.app.payments, new Date(Date.now() + 6 * 60_000));
+    expect(report.posted).toBeGreaterThanOrEqual(1);
+    const staff = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/payment-orders/${p.order.orderNo}`,
+      headers: await t.as('caiwu'),
+    });
+    expect(staff.json()).toMatchObject({ status: 'succeeded' });
+    expect((await billState(db(), p.bills[0]!.id)).status).toBe('paid');
+    await expectLedgerMatchesBills(db(), t.orgId, p.contractId);
+
+    const later = await runPaymentOrdersBackstop(t.app.payments, new Date(Date.now() + 31 * 60_000));
+    expect(later.closed).toBeGreaterThanOrEqual(1);
+    const closed = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/portal/payment-orders/${unpaid.order.orderNo}`,
+      headers: unpaid.headers,
+    });
+    expect(closed.json()).toMatchObject({ status: 'closed', closeReason: 'expired' });
+  });
+
+  it('a new order for a bill in an unpaid order closes the old one at the channel first', async () => {
+    const p = await orderBills('wechat_native', [15_000]);
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/portal/payment-orders',
+      headers: p.headers,
+      payload: { billIds: [p.bills[0]!.id], channel: 'alipay_qr' },
+    });
+    expect(again.statusCode, again.body).toBe(201);
+    const old = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/payment-orders/${p.order.orderNo}`,
+      headers: await t.as('caiwu'),
+    });
+    expect(old.json()).toMatchObject({ status: 'closed', closeReason: 'replaced' });
+
+    // Paid at the channel meanwhile (notification dropped): the next order finds it paid and says so.
+    await pay('alipay', again.json().orderNo, { notify: false });
+    const third = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/portal/payment-orders',
+      headers: p.headers,
+      payload: { billIds: [p.bills[0]!.id], channel: 'wechat_native' },
+    });
+    expect(problemOf(third).code).toBe('bill_paid_meanwhile');
+    expect((await billState(db(), p.bills[0]!.id)).status).toBe('paid');
+    await expectLedgerMatchesBills(db(), t.orgId, p.contractId);
+  });
+});
