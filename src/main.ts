@@ -4,11 +4,14 @@ import { PiiCipher } from './crypto/pii.ts';
 import { piiKeyringFor } from './crypto/pii-keys.ts';
 import { openDatabase } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
+import { connectDemoChannels, demoChannelKeys } from './demo/channels.ts';
+import { seedDemoPayments } from './demo/payments.ts';
 import { accountsWithDemoPassword, DEMO_PASSWORD, DEMO_USERS, seedDemoBusiness, seedDemoLogins } from './demo/seed.ts';
 import { scheduledJobs } from './jobs/index.ts';
 import { type Scheduler, startScheduler } from './jobs/scheduler.ts';
 import type { DemoState } from './modules/system/routes.ts';
 import { buildApp } from './server.ts';
+import { startSimulator } from './simulators/index.ts';
 
 const config = loadConfig();
 let pii: PiiCipher;
@@ -42,9 +45,24 @@ let scheduler: Scheduler | undefined;
 if (config.jobs) {
   scheduler = await startScheduler(
     database,
-    scheduledJobs({ auth: app.auth, db: database.orm, messaging: app.messaging }),
+    scheduledJobs({ auth: app.auth, db: database.orm, messaging: app.messaging, payments: app.payments }),
     config.databaseSchema ? `${config.databaseSchema}_pgboss` : 'pgboss',
   );
+}
+
+// The channel simulators (never in production): the demo's WeChat Pay, Alipay and UnionPay, on SIM_PORT.
+let simulator: Awaited<ReturnType<typeof startSimulator>> | undefined;
+if (config.simulators.enabled) {
+  const channels = demoChannelKeys(config.dataDir, config.simulators.publicUrl);
+  simulator = await startSimulator({
+    keys: channels.simulator.keys,
+    merchants: [channels.simulator.merchant],
+    publicUrl: config.simulators.publicUrl,
+    timeScale: config.simulators.timeScale,
+    port: config.simulators.port,
+    host: config.host,
+  });
+  if (demoOrg) await connectDemoChannels(app.payments, demoOrg.orgId, channels.accounts);
 }
 
 await app.listen({ host: config.host, port: config.port });
@@ -54,22 +72,43 @@ if (config.demo) {
   console.log(
     `\nAssetPay 已启动: ${url}  (数据库: ${database.kind}${database.kind === 'pglite' ? `, ${config.dataDir}` : ''})`,
   );
-  console.log(`演示账号（密码均为 ${DEMO_PASSWORD}）: ${DEMO_USERS.map((user) => user.username).join(', ')}\n`);
+  console.log(`演示账号（密码均为 ${DEMO_PASSWORD}）: ${DEMO_USERS.map((user) => user.username).join(', ')}`);
+  if (simulator) console.log(`支付渠道模拟器（微信支付、支付宝、银联）: ${config.simulators.publicUrl}`);
+  console.log('');
 }
 if (demoOrg) {
   demoState = 'seeding';
   const started = performance.now();
-  seedDemoBusiness(database.orm, { pii, orgId: demoOrg.orgId }).then(
-    (created) => {
-      demoState = 'ready';
-      const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      if (created.length > 0) console.log(`演示数据已生成（${seconds} 秒）: ${created.join('，')}`);
-    },
-    (error: Error) => {
-      demoState = 'failed';
-      if (!stopping) app.log.error({ err: error }, 'demo seed failed');
-    },
-  );
+  const orgId = demoOrg.orgId;
+  seedDemoBusiness(database.orm, { pii, orgId })
+    .then(async (created) => {
+      // A few months of rent paid online, posted through the simulators' notifications like any payment.
+      if (simulator) {
+        const paid = await seedDemoPayments(database.orm, {
+          payments: app.payments,
+          orgId,
+          simulatorUrl: config.simulators.publicUrl,
+        });
+        if (!paid.skipped) {
+          const { wechatpay, alipay, unionpay } = paid.orders;
+          created.push(
+            `${wechatpay + alipay + unionpay} 笔在线缴费（微信 ${wechatpay}、支付宝 ${alipay}、银联 ${unionpay}）`,
+          );
+        }
+      }
+      return created;
+    })
+    .then(
+      (created) => {
+        demoState = 'ready';
+        const seconds = ((performance.now() - started) / 1000).toFixed(1);
+        if (created.length > 0) console.log(`演示数据已生成（${seconds} 秒）: ${created.join('，')}`);
+      },
+      (error: Error) => {
+        demoState = 'failed';
+        if (!stopping) app.log.error({ err: error }, 'demo seed failed');
+      },
+    );
 }
 
 let stopping = false;
@@ -78,6 +117,7 @@ async function shutdown(signal: string) {
   stopping = true;
   app.log.info({ signal }, 'shutting down');
   await app.close();
+  await simulator?.close().catch(() => {});
   await scheduler?.stop().catch(() => {});
   await database.close();
   process.exit(0);

@@ -5,7 +5,11 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { PROVIDERS, type Provider } from '../db/schema.ts';
+import { systemActor } from '../modules/audit/service.ts';
+import { channelSettingsService } from '../modules/payments/channel-settings.ts';
 import type { MerchantAccounts } from '../modules/payments/channels/types.ts';
+import type { PaymentsDeps } from '../modules/payments/service.ts';
 import { type ChannelKeys, generateChannelKeys } from '../simulators/keys.ts';
 
 export const CHANNEL_KEYS_FILE = 'channel-keys.json';
@@ -46,4 +50,34 @@ export function atSimulator(accounts: MerchantAccounts, simulatorUrl: string): M
       settings: { ...accounts.unionpay.settings, baseUrl: rebase(accounts.unionpay.settings.baseUrl) },
     },
   };
+}
+
+/**
+ * Sets the demo org's three channels to the simulators' merchant accounts: on the first start, and again only when
+ * the simulators moved (a changed base URL), so a restart writes nothing and audits nothing.
+ */
+export async function connectDemoChannels(
+  deps: Pick<PaymentsDeps, 'db' | 'pii' | 'providers'>,
+  orgId: string,
+  accounts: MerchantAccounts,
+): Promise<Provider[]> {
+  const actor = { ...systemActor, orgId, name: 'demo' };
+  const current = await channelSettingsService.list(deps, orgId);
+  const connected: Provider[] = [];
+  for (const provider of PROVIDERS) {
+    const wanted = accounts[provider].settings as unknown as Record<string, string>;
+    const saved = current.find((view) => view.provider === provider);
+    const same =
+      saved?.configured &&
+      saved.secretsSet &&
+      Object.entries(wanted).every(([name, value]) => saved.settings?.[name] === value);
+    if (same) continue;
+    await channelSettingsService.save(deps, actor, provider, {
+      enabled: true,
+      settings: wanted,
+      secrets: accounts[provider].secrets as unknown as Record<string, string>,
+    });
+    connected.push(provider);
+  }
+  return connected;
 }
