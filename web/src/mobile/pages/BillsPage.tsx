@@ -3,7 +3,7 @@
 import { Button, Card, Checkbox, ErrorBlock, PullToRefresh, SafeArea, Tag } from 'antd-mobile';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { errorDetail } from '../../shared/api.ts';
+import { ApiError, errorDetail } from '../../shared/api.ts';
 import { formatFen } from '../../shared/money.ts';
 import { PayChannelSheet } from '../components/PayChannelSheet.tsx';
 import { PageLoading, PortalPage } from '../components/PortalPage.tsx';
@@ -11,7 +11,14 @@ import { PortalTabs } from '../components/PortalTabs.tsx';
 import { billKindNames, billPeriod, type TagColor, weakText } from '../format.ts';
 import { logOut } from '../logout.ts';
 import { continuePayment, isPhone } from '../pay.ts';
-import { newIdempotencyKey, type PayChannel, type PortalBill, portalApi, portalTenant } from '../portal-api.ts';
+import {
+  type CreatedPaymentOrder,
+  newIdempotencyKey,
+  type PayChannel,
+  type PortalBill,
+  portalApi,
+  portalTenant,
+} from '../portal-api.ts';
 
 /** A bill the tenant can pay now: issued, not settled, something payable today. */
 export function isPayable(bill: PortalBill): boolean {
@@ -198,7 +205,14 @@ export default function BillsPage() {
     const attempt = `${channel}:${billIds.join(',')}`;
     const key = orderKeys.current.get(attempt) ?? newIdempotencyKey();
     orderKeys.current.set(attempt, key);
-    const order = await portalApi.createOrder(billIds, channel, isPhone(), key);
+    let order: CreatedPaymentOrder;
+    try {
+      order = await portalApi.createOrder(billIds, channel, isPhone(), key);
+    } catch (failure) {
+      // 409: a bill was paid or settled meanwhile (e.g. an earlier payment just arrived): show the bills as they are.
+      if (failure instanceof ApiError && failure.status === 409) void load();
+      throw failure;
+    }
     continuePayment(order, () => navigate(`/orders/${order.orderNo}`));
   }
 

@@ -159,7 +159,6 @@ function WaitingForPayment({
   onRefresh: () => void;
   onRestart: () => void;
 }) {
-  const navigate = useNavigate();
   // The server repeats the pay action while the order is payable; this tab's copy covers an older server answer.
   const remembered = rememberedOrders.get(order.orderNo);
   const created: CreatedPaymentOrder = {
@@ -239,8 +238,8 @@ function WaitingForPayment({
             重新下单
           </Button>
         )}
-        <Button block size="large" fill="none" onClick={() => navigate(-1)} data-testid="m-order-back">
-          返回
+        <Button block size="large" fill="none" onClick={onRestart} data-testid="m-order-back">
+          返回账单
         </Button>
       </div>
     </>
