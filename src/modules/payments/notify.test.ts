@@ -9,6 +9,7 @@ import { countWhere, expectLedgerMatchesBills, payingTenant, snapshot } from '..
 import { atSimulator } from '../../demo/channels.ts';
 import { generateChannelKeys, startSimulator } from '../../simulators/index.ts';
 import type { OutgoingRequest } from '../../simulators/kit.ts';
+import { signPayLink } from '../messages/pay-link.ts';
 import type { PayChannel, Provider } from './channels/types.ts';
 import { runPaymentOrdersBackstop } from './orders.ts';
 
@@ -326,6 +327,51 @@ describe('the backstop', () => {
     });
     expect(problemOf(third).code).toBe('bill_paid_meanwhile');
     expect((await billState(db(), p.bills[0]!.id)).status).toBe('paid');
+    await expectLedgerMatchesBills(db(), t.orgId, p.contractId);
+  });
+
+  it('a pay link pays its bill by UnionPay; the browser comes back through the signed front notification', async () => {
+    const p = await payingTenant(db(), t.orgId, [{ dueDate: '2026-01-01', amountFen: 25_000 }]);
+    const token = signPayLink(t.app.messaging.payLinkKey, { billId: p.bills[0]!.id, orgId: t.orgId });
+    const created = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/portal/pay-links/${token}/payment-orders`,
+      payload: { channel: 'unionpay', mobile: true },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const order = created.json();
+    expect(order).toMatchObject({ amountFen: 25_000, status: 'created', billIds: [p.bills[0]!.id] });
+    const forged = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/portal/pay-links/${token.slice(0, -2)}xx/payment-orders`,
+      payload: { channel: 'unionpay' },
+    });
+    expect(problemOf(forged).code).toBe('pay_link_forged');
+
+    const page = await fetch(order.payForm.action, { method: 'POST', body: new URLSearchParams(order.payForm.fields) });
+    expect(page.status).toBeLessThan(400);
+    const paid = await fetch(`${simulator.url}/_sim/unionpay/orders/${order.orderNo}/pay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ notify: false }),
+    });
+    const { returnTo } = (await paid.json()) as {
+      returnTo: { form: { action: string; fields: Record<string, string> } };
+    };
+    expect(new URL(returnTo.form.action).pathname).toBe('/notify/unionpay/front');
+    const back = await t.app.inject({
+      method: 'POST',
+      url: '/notify/unionpay/front',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams(returnTo.form.fields).toString(),
+    });
+    expect(back.statusCode).toBe(303);
+    expect(back.headers.location).toMatch(new RegExp(`/m/pay/[^/]+/orders/${order.orderNo}$`));
+    const view = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/portal/pay-links/${token}/payment-orders/${order.orderNo}`,
+    });
+    expect(view.json()).toMatchObject({ status: 'succeeded', receiptNumber: expect.stringMatching(/^SJ-/) });
     await expectLedgerMatchesBills(db(), t.orgId, p.contractId);
   });
 });
