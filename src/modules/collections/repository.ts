@@ -1,15 +1,7 @@
 import { and, asc, count, desc, eq, gte, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import {
-  billLines,
-  bills,
-  lateFeeWaivers,
-  orgSequences,
-  paymentAllocations,
-  payments,
-  receipts,
-  tenants,
-} from '../../db/schema.ts';
+import { billLines, bills, lateFeeWaivers, paymentAllocations, payments, receipts, tenants } from '../../db/schema.ts';
+import { takeNumbers } from '../../db/sequences.ts';
 import type { CalendarDate } from '../../domain/calendar.ts';
 import type { PrincipalPayment } from '../../domain/late-fee.ts';
 
@@ -59,18 +51,7 @@ function waiverWhere(filter: WaiverFilter): SQL {
 }
 
 export const collectionsRepository = {
-  /** The next number of a yearly series (payment:2026), gap-free: the counter moves only if the transaction commits. */
-  async takeNumber(tx: Executor, orgId: string, series: string): Promise<number> {
-    const [row] = await tx
-      .insert(orgSequences)
-      .values({ orgId, name: series, value: 1 })
-      .onConflictDoUpdate({
-        target: [orgSequences.orgId, orgSequences.name],
-        set: { value: sql`${orgSequences.value} + 1` },
-      })
-      .returning({ value: orgSequences.value });
-    return row!.value;
-  },
+  takeNumber: (tx: Executor, orgId: string, series: string) => takeNumbers(tx, orgId, series),
 
   async tenantName(db: Executor, orgId: string, tenantId: string): Promise<string | undefined> {
     const [row] = await db

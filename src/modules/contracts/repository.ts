@@ -8,9 +8,9 @@ import {
   contracts,
   contractTemplates,
   depositRefundRequests,
-  orgSequences,
   tenants,
 } from '../../db/schema.ts';
+import { takeNumbers } from '../../db/sequences.ts';
 import type { CalendarDate } from '../../domain/calendar.ts';
 import type { ContractStatus } from '../../domain/contract-rules.ts';
 
@@ -92,17 +92,7 @@ function whereOf(filter: ContractFilter): SQL {
 
 export const contractsRepository = {
   /** The next contract number of the year, gap-free: the counter moves only if the transaction commits. */
-  async takeNumber(db: Executor, orgId: string, year: number): Promise<number> {
-    const [row] = await db
-      .insert(orgSequences)
-      .values({ orgId, name: `contract:${year}`, value: 1 })
-      .onConflictDoUpdate({
-        target: [orgSequences.orgId, orgSequences.name],
-        set: { value: sql`${orgSequences.value} + 1` },
-      })
-      .returning({ value: orgSequences.value });
-    return row!.value;
-  },
+  takeNumber: (db: Executor, orgId: string, year: number) => takeNumbers(db, orgId, `contract:${year}`),
 
   async findById(db: Executor, orgId: string, id: string, forUpdate = false): Promise<ContractRow | undefined> {
     const query = db

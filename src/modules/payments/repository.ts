@@ -5,7 +5,6 @@ import type { Executor } from '../../db/client.ts';
 import {
   bills,
   channelSettings,
-  orgSequences,
   orgs,
   type PayChannel,
   type PaymentOrderStatus,
@@ -17,6 +16,7 @@ import {
   suspenseItems,
   tenants,
 } from '../../db/schema.ts';
+import { takeNumbers } from '../../db/sequences.ts';
 
 export type ChannelSettingsRow = typeof channelSettings.$inferSelect;
 export type PaymentOrderRow = typeof paymentOrders.$inferSelect;
@@ -145,18 +145,7 @@ export const paymentsRepository = {
 
   // ---- Numbers ----
 
-  /** The next number of a yearly series (suspense:2026), gap-free: the counter moves only if the transaction commits. */
-  async takeNumber(tx: Executor, orgId: string, series: string): Promise<number> {
-    const [row] = await tx
-      .insert(orgSequences)
-      .values({ orgId, name: series, value: 1 })
-      .onConflictDoUpdate({
-        target: [orgSequences.orgId, orgSequences.name],
-        set: { value: sql`${orgSequences.value} + 1` },
-      })
-      .returning({ value: orgSequences.value });
-    return row!.value;
-  },
+  takeNumber: (tx: Executor, orgId: string, series: string) => takeNumbers(tx, orgId, series),
 
   // ---- Orders ----
 

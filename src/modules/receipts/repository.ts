@@ -3,7 +3,8 @@
 
 import { and, asc, count, desc, eq, gte, lte, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { bills, orgSequences, orgs, paymentAllocations, payments, receipts, tenants } from '../../db/schema.ts';
+import { bills, orgs, paymentAllocations, payments, receipts, tenants } from '../../db/schema.ts';
+import { takeNumbers } from '../../db/sequences.ts';
 import type { CalendarDate } from '../../domain/calendar.ts';
 
 export type ReceiptRow = typeof receipts.$inferSelect;
@@ -39,18 +40,7 @@ const listed = {
 };
 
 export const receiptsRepository = {
-  /** The next number of a yearly series (receipt:2026), gap-free: the counter moves only if the transaction commits. */
-  async takeNumber(tx: Executor, orgId: string, series: string): Promise<number> {
-    const [row] = await tx
-      .insert(orgSequences)
-      .values({ orgId, name: series, value: 1 })
-      .onConflictDoUpdate({
-        target: [orgSequences.orgId, orgSequences.name],
-        set: { value: sql`${orgSequences.value} + 1` },
-      })
-      .returning({ value: orgSequences.value });
-    return row!.value;
-  },
+  takeNumber: (tx: Executor, orgId: string, series: string) => takeNumbers(tx, orgId, series),
 
   async insert(tx: Executor, row: NewReceiptRow): Promise<ReceiptRow> {
     const [inserted] = await tx.insert(receipts).values(row).returning();

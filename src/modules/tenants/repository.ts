@@ -1,7 +1,8 @@
 import { type AnyColumn, and, asc, count, eq, ilike, inArray, ne, or, type SQL, sql } from 'drizzle-orm';
 import { insertByColumns } from '../../db/bulk.ts';
 import type { Executor } from '../../db/client.ts';
-import { orgSequences, tenants } from '../../db/schema.ts';
+import { tenants } from '../../db/schema.ts';
+import { takeNumbers } from '../../db/sequences.ts';
 
 export type TenantRow = typeof tenants.$inferSelect;
 export type NewTenantRow = typeof tenants.$inferInsert;
@@ -106,17 +107,7 @@ export const tenantsRepository = {
   },
 
   /** Takes `n` consecutive numbers from the org's tenant counter; returns the first. The row lock serialises takers. */
-  async takeCodeNumbers(db: Executor, orgId: string, n: number): Promise<number> {
-    const [row] = await db
-      .insert(orgSequences)
-      .values({ orgId, name: 'tenant_code', value: n })
-      .onConflictDoUpdate({
-        target: [orgSequences.orgId, orgSequences.name],
-        set: { value: sql`${orgSequences.value} + ${n}` },
-      })
-      .returning({ value: orgSequences.value });
-    return row!.value - n + 1;
-  },
+  takeCodeNumbers: (db: Executor, orgId: string, n: number) => takeNumbers(db, orgId, 'tenant_code', n),
 
   async insert(db: Executor, values: NewTenantRow): Promise<TenantRow> {
     const [row] = await db.insert(tenants).values(values).returning();
