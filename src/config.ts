@@ -65,7 +65,10 @@ export interface MessagingConfig {
     accessKeyId: string;
     accessKeySecret: string;
     signName: string;
+    /** The reminders' template (SMS_…); the login code and the payment confirmation have their own. */
     templateCode: string;
+    templateCodeLoginCode: string;
+    templateCodePaymentReceived: string;
   };
   tencent: {
     endpoint: string;
@@ -74,7 +77,10 @@ export interface MessagingConfig {
     region: string;
     sdkAppId: string;
     signName: string;
+    /** The reminders' template; the login code and the payment confirmation have their own. */
     templateId: string;
+    templateIdLoginCode: string;
+    templateIdPaymentReceived: string;
   };
   wechat: { apiBase: string; appId: string; appSecret: string; templateId: string };
 }
@@ -133,6 +139,8 @@ function messaging(environment: NodeJS.ProcessEnv): MessagingConfig {
       accessKeySecret: text('ALIYUN_SMS_ACCESS_KEY_SECRET'),
       signName: text('ALIYUN_SMS_SIGN_NAME'),
       templateCode: text('ALIYUN_SMS_TEMPLATE_CODE'),
+      templateCodeLoginCode: text('ALIYUN_SMS_TEMPLATE_CODE_LOGIN_CODE'),
+      templateCodePaymentReceived: text('ALIYUN_SMS_TEMPLATE_CODE_PAYMENT_RECEIVED'),
     },
     tencent: {
       endpoint: text('TENCENT_SMS_ENDPOINT', 'https://sms.tencentcloudapi.com'),
@@ -142,6 +150,8 @@ function messaging(environment: NodeJS.ProcessEnv): MessagingConfig {
       sdkAppId: text('TENCENT_SMS_SDK_APP_ID'),
       signName: text('TENCENT_SMS_SIGN_NAME'),
       templateId: text('TENCENT_SMS_TEMPLATE_ID'),
+      templateIdLoginCode: text('TENCENT_SMS_TEMPLATE_ID_LOGIN_CODE'),
+      templateIdPaymentReceived: text('TENCENT_SMS_TEMPLATE_ID_PAYMENT_RECEIVED'),
     },
     wechat: {
       apiBase: text('WECHAT_MP_API_BASE', 'https://api.weixin.qq.com'),

@@ -586,6 +586,7 @@ export const paymentOrders = pgTable('payment_orders', {
   channel: text('channel', { enum: PAY_CHANNELS }).notNull(),
   tenantId: uuid('tenant_id').notNull(),
   amountFen: fen('amount_fen').notNull(),
+  pricedOn: day('priced_on').notNull(),
   status: text('status', { enum: PAYMENT_ORDER_STATUSES }).notNull().default('created'),
   description: text('description').notNull(),
   merchantId: text('merchant_id').notNull(),

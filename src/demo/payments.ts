@@ -236,8 +236,8 @@ export async function seedDemoPayments(db: Orm, deps: DemoPaymentsDeps): Promise
     const paidDay = addDays(group.dueDate, -random.int(0, 6));
     const wanted = chinaInstant(paidDay, random.int(8, 21), random.int(0, 59));
     const paidAt = wanted.getTime() < now.getTime() - 120_000 ? wanted : new Date(now.getTime() - 120_000);
-    // The amount the bills were payable on that day, where the order service figures it as of a given day.
-    const request: CreateOrderRequest & { payableOn?: CalendarDate } = {
+    // The amount the bills were payable on the day paid: the order is priced for that day.
+    const request: CreateOrderRequest = {
       billIds,
       channel,
       mobile: channel !== 'wechat_native' && channel !== 'alipay_qr' && channel !== 'alipay_page',

@@ -4,6 +4,7 @@
 import { expect } from 'vitest';
 import { type Orm, queryRows, sql } from '../../src/db/client.ts';
 import type { PayChannel, Provider } from '../../src/db/schema.ts';
+import { chinaDate } from '../../src/domain/calendar.ts';
 import { PROVIDER_OF } from '../../src/modules/payments/channels/types.ts';
 import { newOrderNo } from '../../src/modules/payments/orders.ts';
 import { paymentsRepository } from '../../src/modules/payments/repository.ts';
@@ -39,6 +40,7 @@ export async function orderFor(
       channel,
       tenantId,
       amountFen: bills.reduce((sum, bill) => sum + bill.amountFen, 0),
+      pricedOn: chinaDate(new Date()),
       description: '测试缴费',
       merchantId: merchant.merchantId,
       appId: merchant.appId ?? null,

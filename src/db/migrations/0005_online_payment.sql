@@ -30,6 +30,8 @@ CREATE TABLE payment_orders (
                                                     'alipay_wap', 'alipay_page', 'unionpay')),
   tenant_id        uuid NOT NULL,
   amount_fen       bigint NOT NULL CHECK (amount_fen > 0),
+  -- The day the amount was figured for (penalty through the day before): paid later, the penalty stays as quoted.
+  priced_on        date NOT NULL,
   status           text NOT NULL DEFAULT 'created' CHECK (status IN ('created', 'succeeded', 'closed', 'failed',
                                                                       'refunding', 'refunded')),
   description      text NOT NULL,

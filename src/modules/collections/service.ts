@@ -144,6 +144,11 @@ export interface PaymentInput {
    * becomes an advance: money a channel already took (an online payment order) cannot be turned away.
    */
   skipSettledBills?: boolean;
+  /**
+   * The day the amount paid was quoted for (a payment order's priced_on): the penalty is fixed through the day before
+   * it even when the money arrives later, so the tenant pays what they were quoted and the bill settles.
+   */
+  penaltyPricedOn?: CalendarDate;
 }
 
 export interface AppliedPayment {
@@ -175,14 +180,18 @@ function checkChosenBills(bills: BillRow[], ids: string[], tenantId: string, ski
   return byDueDate(skipSettled ? bills.filter((bill) => bill.status === 'open' || bill.status === 'partial') : bills);
 }
 
+const earlierOf = (day: CalendarDate, other: CalendarDate | undefined): CalendarDate =>
+  other !== undefined && compareDates(other, day) < 0 ? other : day;
+
 const byDueDate = (bills: BillRow[]) =>
   [...bills].sort((a, b) => compareDates(a.dueDate, b.dueDate) || a.number.localeCompare(b.number));
 
 /**
  * Applies money received from a tenant to their bills inside the caller's transaction (any channel: the debit
  * account is the caller's). Chosen bills get exactly that money; without a choice the tenant's bills due first are
- * paid first. Within a bill the penalty is first fixed through the day before the day received, then paid before or after the
- * principal as the org says; what is left is an advance (预收). One journal entry, one audit event.
+ * paid first. Within a bill the penalty is first fixed through the day before the day received (or the day the amount
+ * was quoted for, when earlier), then paid before or after the principal as the org says; what is left is an advance
+ * (预收). One journal entry, one audit event.
  */
 export async function applyPayment(tx: Executor, actor: Actor, input: PaymentInput): Promise<AppliedPayment> {
   if (!Number.isSafeInteger(input.amountFen) || input.amountFen <= 0) {
@@ -207,7 +216,8 @@ export async function applyPayment(tx: Executor, actor: Actor, input: PaymentInp
   const applied: { bill: BillRow; principalFen: number; lateFeeFen: number }[] = [];
   // The day received accrues on what is left after the payment (domain.md), so the penalty is fixed through the day
   // before; the received day's share, if principal is still unpaid, is fixed with the next payment or month end.
-  const penaltyThrough = addDays(input.receivedOn, -1);
+  // Money paid against a quote stops the penalty on the quoted day: a settled bill's penalty is frozen.
+  const penaltyThrough = addDays(earlierOf(input.receivedOn, input.penaltyPricedOn), -1);
   for (const locked of bills) {
     if (remaining === 0) break;
     const { bill } = await fixPenalty(tx, actor, locked, penaltyThrough);

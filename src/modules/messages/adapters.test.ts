@@ -47,6 +47,7 @@ async function provider(answer: (request: Received) => [number, unknown]): Promi
 const message: OutgoingMessage = {
   id: '7d1c2a4e-1111-4222-8333-944455556666',
   channel: 'sms',
+  kind: 'bill_reminder',
   recipient: '13812345678',
   templateCode: 'bill_reminder_overdue',
   params: {
@@ -58,6 +59,18 @@ const message: OutgoingMessage = {
   },
   body: '…',
   payLink: 'https://pay.example.cn/m/pay/abc.def',
+};
+
+/** The portal's login code as the messages module sends it: its own template, its own variables. */
+const loginCode: OutgoingMessage = {
+  id: '7d1c2a4e-2222-4222-8333-944455556666',
+  channel: 'sms',
+  kind: 'login_code',
+  recipient: '13812345678',
+  templateCode: 'portal_login_code',
+  params: { code: '042917', minutes: '5' },
+  body: '【AssetPay】您的登录验证码为 ******，5 分钟内有效。',
+  payLink: null,
 };
 
 describe('Aliyun SMS (dysmsapi SendSms, signature version 1.0)', () => {
@@ -77,6 +90,8 @@ describe('Aliyun SMS (dysmsapi SendSms, signature version 1.0)', () => {
     accessKeySecret: 'testSecret+/=',
     signName: '政鑫资产',
     templateCode: 'SMS_123456789',
+    templateCodeLoginCode: 'SMS_200000001',
+    templateCodePaymentReceived: 'SMS_200000002',
   };
 
   it('signs the sorted, encoded parameters with HMAC-SHA1 under secret& and reads BizId', async () => {
@@ -119,6 +134,23 @@ describe('Aliyun SMS (dysmsapi SendSms, signature version 1.0)', () => {
     });
   });
 
+  it('a login code goes with its own template and carries the code', async () => {
+    const { base, seen } = await provider(() => [200, { Code: 'OK', Message: 'OK', BizId: '1^0', RequestId: 'r' }]);
+    await expect(new AliyunSmsSender({ ...config, endpoint: base }).send(loginCode)).resolves.toEqual({
+      providerMessageId: '1^0',
+    });
+    const form = Object.fromEntries(new URLSearchParams(seen[0]!.body));
+    expect(form.TemplateCode).toBe('SMS_200000001');
+    expect(JSON.parse(form.TemplateParam!)).toEqual({ code: '042917', minutes: '5' });
+  });
+
+  it('a kind without a template configured is a SendError, and nothing is sent', async () => {
+    const { base, seen } = await provider(() => [200, { Code: 'OK', BizId: '1^0' }]);
+    const sender = new AliyunSmsSender({ ...config, templateCodeLoginCode: '', endpoint: base });
+    await expect(sender.send(loginCode)).rejects.toThrow(new SendError('阿里云短信未配置“login_code”类消息的短信模板'));
+    expect(seen).toHaveLength(0);
+  });
+
   it('a refusal is a SendError naming Aliyun’s code', async () => {
     const { base } = await provider(() => [200, { Code: 'isv.BUSINESS_LIMIT_CONTROL', Message: '触发分钟级流控' }]);
     await expect(new AliyunSmsSender({ ...config, endpoint: base }).send(message)).rejects.toThrow(
@@ -136,6 +168,8 @@ describe('Tencent Cloud SMS (SendSms 2021-01-11, TC3-HMAC-SHA256)', () => {
     sdkAppId: '1400006666',
     signName: '政鑫资产',
     templateId: '449739',
+    templateIdLoginCode: '500001',
+    templateIdPaymentReceived: '500002',
   };
   const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
   const hmac = (key: string | Buffer, text: string) => createHmac('sha256', key).update(text).digest();
@@ -193,6 +227,17 @@ describe('Tencent Cloud SMS (SendSms 2021-01-11, TC3-HMAC-SHA256)', () => {
       TemplateParamSet: ['ZD-2026-000123', '3150.00', '2026-11-12', 'https://pay.example.cn/m/pay/abc.def'],
       SessionContext: message.id,
     });
+  });
+
+  it('a login code goes with its own template, the code as {1} and the minutes as {2}', async () => {
+    const { base, seen } = await provider(() => [
+      200,
+      { Response: { SendStatusSet: [{ SerialNo: 's1', Code: 'Ok', Message: 'ok' }], RequestId: 'r' } },
+    ]);
+    await expect(new TencentSmsSender({ ...config, endpoint: base }).send(loginCode)).resolves.toEqual({
+      providerMessageId: 's1',
+    });
+    expect(JSON.parse(seen[0]!.body)).toMatchObject({ TemplateId: '500001', TemplateParamSet: ['042917', '5'] });
   });
 
   it('an API error or a failed send status is a SendError', async () => {

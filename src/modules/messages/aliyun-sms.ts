@@ -5,7 +5,15 @@
 
 import { createHmac, randomUUID } from 'node:crypto';
 import type { MessagingConfig } from '../../config.ts';
-import { jsonOf, type MessageSender, type OutgoingMessage, PROVIDER_TIMEOUT_MS, SendError } from './senders.ts';
+import type { MessageKind } from './rules.ts';
+import {
+  jsonOf,
+  type MessageSender,
+  type OutgoingMessage,
+  PROVIDER_TIMEOUT_MS,
+  SendError,
+  smsTemplateOf,
+} from './senders.ts';
 
 /** RFC 3986 percent-encoding as Alibaba Cloud signs it: only A-Z a-z 0-9 - _ . ~ stay as they are. */
 export function aliyunPercentEncode(value: string): string {
@@ -21,20 +29,22 @@ export function aliyunSignature(method: string, params: Record<string, string>, 
   return createHmac('sha1', `${accessKeySecret}&`).update(stringToSign).digest('base64');
 }
 
-/** The template's variables as Aliyun expects them: ${billNumber} ${amount} ${dueDate} ${payLink}. */
-const templateParam = (params: Record<string, string>) =>
-  JSON.stringify({
-    billNumber: params.billNumber,
-    amount: params.amount,
-    dueDate: params.dueDate,
-    payLink: params.payLink,
-  });
-
 export class AliyunSmsSender implements MessageSender {
   readonly provider = 'aliyun';
-  constructor(private readonly config: MessagingConfig['aliyun']) {}
+  private readonly templates: Record<MessageKind, string>;
+
+  constructor(private readonly config: MessagingConfig['aliyun']) {
+    this.templates = {
+      bill_reminder: config.templateCode,
+      login_code: config.templateCodeLoginCode,
+      payment_received: config.templateCodePaymentReceived,
+    };
+  }
 
   async send(message: OutgoingMessage) {
+    const { template, variables } = smsTemplateOf(message, this.templates, '阿里云短信');
+    // The template's variables by name: ${billNumber} …, ${code} ${minutes}, ….
+    const templateParam = JSON.stringify(Object.fromEntries(variables.map(({ name, value }) => [name, value])));
     const params: Record<string, string> = {
       AccessKeyId: this.config.accessKeyId,
       Action: 'SendSms',
@@ -47,8 +57,8 @@ export class AliyunSmsSender implements MessageSender {
       Version: '2017-05-25',
       PhoneNumbers: message.recipient,
       SignName: this.config.signName,
-      TemplateCode: this.config.templateCode,
-      TemplateParam: templateParam(message.params),
+      TemplateCode: template,
+      TemplateParam: templateParam,
       OutId: message.id,
     };
     const body = new URLSearchParams({

@@ -82,6 +82,25 @@ export const messagesRepository = {
     return inserted.length;
   },
 
+  /** Writes one message; undefined when one is already queued under its dedupe key. */
+  async queueOne(db: Executor, message: NewMessage): Promise<{ id: string } | undefined> {
+    const [row] = await db
+      .insert(outboundMessages)
+      .values(message)
+      .onConflictDoNothing({ target: [outboundMessages.orgId, outboundMessages.dedupeKey] })
+      .returning({ id: outboundMessages.id });
+    return row;
+  },
+
+  /** The tenant's phone number on file (encrypted). */
+  async tenantPhone(db: Executor, orgId: string, tenantId: string): Promise<string | undefined> {
+    const [row] = await db
+      .select({ phoneEnc: tenants.phoneEnc })
+      .from(tenants)
+      .where(and(eq(tenants.orgId, orgId), eq(tenants.id, tenantId)));
+    return row?.phoneEnc;
+  },
+
   /** Due messages, locked for this transaction; rows another worker holds are skipped. */
   async lockDue(db: Executor, now: Date, limit: number): Promise<MessageRow[]> {
     return db

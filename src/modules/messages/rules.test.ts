@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_REMINDER_SETTINGS,
+  heldUntil,
   MAX_ATTEMPTS,
   nextAttemptAfterFailure,
   quietUntil,
@@ -53,6 +54,14 @@ describe('reminder rules', () => {
     expect(quietUntil(new Date('2026-11-26T04:10:00Z'), lunch)).toEqual(new Date('2026-11-26T05:30:00Z'));
     expect(quietUntil(new Date('2026-11-26T05:30:00Z'), lunch)).toBeNull();
     expect(quietUntil(new Date('2026-11-26T14:30:00Z'), { start: '08:00', end: '08:00' })).toBeNull();
+  });
+
+  it('quiet hours hold reminders only: a login code or a payment confirmation goes at 22:30', () => {
+    const night = new Date('2026-11-26T14:30:00Z');
+    const quietHours = DEFAULT_REMINDER_SETTINGS.quietHours;
+    expect(heldUntil('bill_reminder', night, quietHours)).toEqual(new Date('2026-11-27T00:00:00Z'));
+    expect(heldUntil('login_code', night, quietHours)).toBeNull();
+    expect(heldUntil('payment_received', night, quietHours)).toBeNull();
   });
 
   it('retries after 1, 5, 30 minutes, 2 and 6 hours; the sixth failure is final', () => {

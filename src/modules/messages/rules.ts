@@ -1,11 +1,19 @@
 // Reminder rules (催缴提醒): per organisation, when a tenant is reminded of a bill (days before it is due, on the day,
-// every N days while overdue), by which channels, and the quiet hours in which nothing is sent. Also the retry
-// schedule of a message that failed to go out. Pure: no I/O.
+// every N days while overdue), by which channels, and the quiet hours in which no reminder is sent (a login code or
+// word that a payment arrived goes at any hour). Also the retry schedule of a message that failed to go out.
+// Pure: no I/O.
 
 import { type CalendarDate, daysBetween } from '../../domain/calendar.ts';
 
 export const CHANNELS = ['sms', 'wechat'] as const;
 export type Channel = (typeof CHANNELS)[number];
+
+/** What a message to a tenant is about; each kind has its own SMS template at the provider. */
+export const MESSAGE_KINDS = ['bill_reminder', 'login_code', 'payment_received'] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+/** Answers the tenant is waiting for, sent at any hour: the quiet hours hold only reminders. */
+export const TRANSACTIONAL_MESSAGE_KINDS: readonly MessageKind[] = ['login_code', 'payment_received'];
 
 export interface ReminderSettings {
   /** Remind this many days before the due date (each number one reminder). */
@@ -95,6 +103,12 @@ export function quietUntil(now: Date, quietHours: ReminderSettings['quietHours']
   const endToday = Date.UTC(china.getUTCFullYear(), china.getUTCMonth(), china.getUTCDate()) + end * 60_000;
   const endChina = minute < end ? endToday : endToday + 86_400_000;
   return new Date(endChina - CHINA_OFFSET_MS);
+}
+
+/** When a message of this kind may go out if `now` is in the quiet hours (null: now). */
+export function heldUntil(kind: string, now: Date, quietHours: ReminderSettings['quietHours']): Date | null {
+  if ((TRANSACTIONAL_MESSAGE_KINDS as readonly string[]).includes(kind)) return null;
+  return quietUntil(now, quietHours);
 }
 
 /** Minutes to wait after the n-th failed attempt: 1, 5, 30 minutes, 2 hours, 6 hours; then the message is dead. */

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { MessagingConfig } from '../../config.ts';
 import { maskPhone } from '../../domain/masking.ts';
 import { AliyunSmsSender } from './aliyun-sms.ts';
-import type { Channel } from './rules.ts';
+import type { Channel, MessageKind } from './rules.ts';
 import { TencentSmsSender } from './tencent-sms.ts';
 import { WechatTemplateSender } from './wechat-template.ts';
 
@@ -13,10 +13,12 @@ import { WechatTemplateSender } from './wechat-template.ts';
 export interface OutgoingMessage {
   id: string;
   channel: Channel;
+  /** What it is about (bill_reminder, login_code, payment_received): a real provider's template is chosen by it. */
+  kind: string;
   /** A mobile number for SMS, an openid for WeChat. */
   recipient: string;
   templateCode: string;
-  /** The template's variables: billNumber, amount (元), dueDate, payLink, … */
+  /** The template's variables: billNumber, amount (元), dueDate, payLink; code, minutes; … */
   params: Record<string, string>;
   body: string;
   payLink: string | null;
@@ -26,6 +28,31 @@ export interface MessageSender {
   /** Stored in outbound_messages.provider. */
   readonly provider: string;
   send(message: OutgoingMessage): Promise<{ providerMessageId: string }>;
+}
+
+/**
+ * The variables of each kind's SMS template at a provider, in order (Tencent's {1}, {2}, …; Aliyun's ${name}),
+ * taken from the message's own params.
+ */
+export const SMS_TEMPLATE_VARIABLES: Record<MessageKind, readonly string[]> = {
+  bill_reminder: ['billNumber', 'amount', 'dueDate', 'payLink'],
+  login_code: ['code', 'minutes'],
+  payment_received: ['tenantName', 'amount', 'method', 'paymentNumber', 'receiptNumber', 'receiptLink'],
+};
+
+/** The provider's template of a message's kind, with its variables; none configured for the kind is a SendError. */
+export function smsTemplateOf(
+  message: OutgoingMessage,
+  templates: Record<MessageKind, string>,
+  provider: string,
+): { template: string; variables: { name: string; value: string }[] } {
+  const kind = message.kind as MessageKind;
+  const template = Object.hasOwn(templates, kind) ? templates[kind] : '';
+  if (!template) throw new SendError(`${provider}未配置“${message.kind}”类消息的短信模板`);
+  return {
+    template,
+    variables: SMS_TEMPLATE_VARIABLES[kind].map((name) => ({ name, value: message.params[name] ?? '' })),
+  };
 }
 
 /** The provider refused the message or could not be reached; the message text is kept as last_error. */

@@ -1,5 +1,6 @@
-// Reminders to tenants (催缴提醒): the org's rules, the daily scan that queues one message per bill and channel into
-// the outbox in the scan's own transaction, the delivery job that sends them with retries, and the pay-link view.
+// Messages to tenants: reminders (催缴提醒) by the org's rules, queued by a daily scan (one message per bill and
+// channel, in the scan's own transaction); login codes and payment confirmations, queued by other modules through
+// queueForTenant; the delivery job that sends them with retries; and the pay-link view.
 
 import type { PiiCipher } from '../../crypto/pii.ts';
 import type { Executor, Orm } from '../../db/client.ts';
@@ -16,18 +17,19 @@ import { payLinkUrl, signPayLink, verifyPayLink } from './pay-link.ts';
 import { type MessageRow, type NewMessage, messagesRepository as repo } from './repository.ts';
 import {
   type Channel,
+  heldUntil,
+  type MessageKind,
   nextAttemptAfterFailure,
-  quietUntil,
   type ReminderKind,
   type ReminderSettings,
   reminderDue,
   reminderSettingsOf,
   reminderSettingsProblems,
 } from './rules.ts';
-import { type OutgoingMessage, SendError, type Senders } from './senders.ts';
+import { type MessageSender, type OutgoingMessage, SendError, type Senders } from './senders.ts';
 
 const SETTINGS_SECTION = 'reminders';
-export const REMINDER_MESSAGE_KIND = 'bill_reminder';
+export const REMINDER_MESSAGE_KIND: MessageKind = 'bill_reminder';
 /** A claimed message is hidden from other workers this long while it is being sent. */
 const SEND_LEASE_MS = 5 * 60_000;
 
@@ -129,6 +131,30 @@ async function queueForOrg(
   return repo.queue(tx, messages);
 }
 
+/** An SMS to one tenant, queued by another module in its own transaction (a login code, a payment confirmation). */
+export interface TenantMessage {
+  orgId: string;
+  tenantId: string;
+  kind: MessageKind;
+  /** Ours (portal_login_code, payment_received): what the message log shows. The provider's template is by kind. */
+  templateCode: string;
+  /** The template's variables, sent to the provider. */
+  params: Record<string, string>;
+  /** The text as the message log shows it. */
+  body: string;
+  /** One message per key and org: queued again, it is left alone. */
+  dedupeKey: string;
+  /** The mobile number to send to; the tenant's own number on file when absent. */
+  recipient?: string;
+  billId?: string | null;
+  payLink?: string | null;
+  /**
+   * The caller sends it itself at once (sendNow): counted as an attempt, and the delivery job leaves it alone until
+   * then, after which it retries it like any message.
+   */
+  sendingUntil?: Date;
+}
+
 export interface DeliveryReport {
   sent: number;
   failed: number;
@@ -137,6 +163,78 @@ export interface DeliveryReport {
 }
 
 export const messagesService = {
+  /**
+   * Queues an SMS to a tenant in the caller's transaction. Nothing is queued (null) when the number is not a mobile
+   * (a fixed line cannot receive it) or a message under the same dedupe key is already there.
+   */
+  async queueForTenant(
+    tx: Executor,
+    deps: Pick<MessagingDeps, 'pii'>,
+    message: TenantMessage,
+  ): Promise<{ id: string } | null> {
+    let phone = message.recipient;
+    if (phone === undefined) {
+      const phoneEnc = await repo.tenantPhone(tx, message.orgId, message.tenantId);
+      if (!phoneEnc) return null;
+      try {
+        phone = deps.pii.decrypt('phone', phoneEnc);
+      } catch {
+        return null;
+      }
+    }
+    if (!isMobile(phone)) return null;
+    const queued = await repo.queueOne(tx, {
+      orgId: message.orgId,
+      channel: 'sms',
+      kind: message.kind,
+      tenantId: message.tenantId,
+      billId: message.billId ?? null,
+      recipientEnc: deps.pii.encrypt('recipient', phone),
+      recipientMasked: maskPhone(phone),
+      templateCode: message.templateCode,
+      params: message.params,
+      body: message.body,
+      payLink: message.payLink ?? null,
+      dedupeKey: message.dedupeKey,
+      ...(message.sendingUntil ? { attempts: 1, nextAttemptAt: message.sendingUntil } : {}),
+    });
+    return queued ?? null;
+  },
+
+  /**
+   * Sends a message queued with `sendingUntil` straight away (no transaction open) and records the outcome; one that
+   * fails is left to the delivery job, which retries it on the usual schedule.
+   */
+  async sendNow(
+    db: Orm,
+    sender: MessageSender,
+    outgoing: OutgoingMessage,
+    now = new Date(),
+  ): Promise<{ sent: true } | { sent: false; error: string }> {
+    try {
+      const { providerMessageId } = await sender.send(outgoing);
+      await repo.update(db, outgoing.id, {
+        status: 'sent',
+        provider: sender.provider,
+        providerMessageId,
+        sentAt: new Date(),
+        lastError: null,
+      });
+      return { sent: true };
+    } catch (error) {
+      const reason = (error as Error).message;
+      await repo
+        .update(db, outgoing.id, {
+          status: 'failed',
+          provider: sender.provider,
+          lastError: reason.slice(0, 1000),
+          nextAttemptAt: nextAttemptAfterFailure(1, now) ?? now,
+        })
+        .catch(() => {});
+      return { sent: false, error: reason };
+    }
+  },
+
   async reminderSettings(db: Executor, orgId: string): Promise<ReminderSettings> {
     return reminderSettingsOf(await orgSettingsSection(db, orgId, SETTINGS_SECTION));
   },
@@ -193,7 +291,8 @@ export const messagesService = {
   /**
    * Sends the messages that are due, a small batch at a time: each batch is locked (FOR UPDATE SKIP LOCKED) and
    * claimed in one short transaction, then sent with no transaction open, then each outcome written by itself.
-   * Messages in their org's quiet hours wait until the quiet hours end.
+   * Reminders in their org's quiet hours wait until the quiet hours end; login codes and payment confirmations
+   * (the tenant is waiting for them) go at once.
    */
   async deliverDue(
     db: Orm,
@@ -214,7 +313,7 @@ export const messagesService = {
             quietHours = (await this.reminderSettings(tx, message.orgId)).quietHours;
             quietHoursByOrg.set(message.orgId, quietHours);
           }
-          const until = quietUntil(now, quietHours);
+          const until = heldUntil(message.kind, now, quietHours);
           if (until) {
             await repo.update(tx, message.id, { nextAttemptAt: until });
             report.deferred += 1;
@@ -329,6 +428,7 @@ async function deliverOne(
     const outgoing: OutgoingMessage = {
       id: message.id,
       channel: message.channel,
+      kind: message.kind,
       recipient: deps.pii.decrypt('recipient', message.recipientEnc),
       templateCode: message.templateCode,
       params: message.params,

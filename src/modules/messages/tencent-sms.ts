@@ -6,7 +6,15 @@
 
 import { createHash, createHmac } from 'node:crypto';
 import type { MessagingConfig } from '../../config.ts';
-import { jsonOf, type MessageSender, type OutgoingMessage, PROVIDER_TIMEOUT_MS, SendError } from './senders.ts';
+import type { MessageKind } from './rules.ts';
+import {
+  jsonOf,
+  type MessageSender,
+  type OutgoingMessage,
+  PROVIDER_TIMEOUT_MS,
+  SendError,
+  smsTemplateOf,
+} from './senders.ts';
 
 const SERVICE = 'sms';
 const VERSION = '2021-01-11';
@@ -43,22 +51,27 @@ const e164 = (phone: string) => (phone.startsWith('+') ? phone : `+86${phone}`);
 
 export class TencentSmsSender implements MessageSender {
   readonly provider = 'tencent';
-  constructor(private readonly config: MessagingConfig['tencent']) {}
+  private readonly templates: Record<MessageKind, string>;
+
+  constructor(private readonly config: MessagingConfig['tencent']) {
+    this.templates = {
+      bill_reminder: config.templateId,
+      login_code: config.templateIdLoginCode,
+      payment_received: config.templateIdPaymentReceived,
+    };
+  }
 
   async send(message: OutgoingMessage) {
+    const { template, variables } = smsTemplateOf(message, this.templates, '腾讯云短信');
     const url = new URL(this.config.endpoint);
     const payload = JSON.stringify({
       PhoneNumberSet: [e164(message.recipient)],
       SmsSdkAppId: this.config.sdkAppId,
       SignName: this.config.signName,
-      TemplateId: this.config.templateId,
-      // The template's {1}…{4}: bill number, amount (元), due date, pay link.
-      TemplateParamSet: [
-        message.params.billNumber,
-        message.params.amount,
-        message.params.dueDate,
-        message.params.payLink,
-      ].map((value) => value ?? ''),
+      TemplateId: template,
+      // The template's {1}, {2}, … in order: a reminder's bill number, amount (元), due date, pay link; a login
+      // code's code and minutes; ….
+      TemplateParamSet: variables.map(({ value }) => value),
       SessionContext: message.id,
     });
     const timestamp = Math.floor(Date.now() / 1000);

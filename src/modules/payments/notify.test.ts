@@ -4,14 +4,17 @@
 // many times posts once; a different amount goes to suspense; a dropped one is found by the backstop.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, problemOf, type TestApp } from '../../../test/helpers/app.ts';
-import { billState } from '../../../test/helpers/collections.ts';
+import { billState, issueBill, makeContract, makeTenant } from '../../../test/helpers/collections.ts';
 import { countWhere, expectLedgerMatchesBills, payingTenant, snapshot } from '../../../test/helpers/payments.ts';
+import { queryRows, sql } from '../../db/client.ts';
 import { atSimulator } from '../../demo/channels.ts';
+import { addDays, chinaDate } from '../../domain/calendar.ts';
 import { generateChannelKeys, startSimulator } from '../../simulators/index.ts';
 import type { OutgoingRequest } from '../../simulators/kit.ts';
 import { signPayLink } from '../messages/pay-link.ts';
 import type { PayChannel, Provider } from './channels/types.ts';
-import { runPaymentOrdersBackstop } from './orders.ts';
+import { ordersService, runPaymentOrdersBackstop } from './orders.ts';
+import { paymentsRepository } from './repository.ts';
 
 let t: TestApp;
 let simulator: Awaited<ReturnType<typeof startSimulator>>;
@@ -269,6 +272,62 @@ describe('a verified notification', () => {
     expect(await countWhere(db(), 'suspense_items', 'order_no', p.order.orderNo)).toBe(1);
     expect((await billState(db(), p.bills[0]!.id)).status).toBe('open');
     await expectLedgerMatchesBills(db(), t.orgId, p.contractId);
+  });
+});
+
+describe('an order paid after midnight', () => {
+  it('settles its overdue bill at the amount quoted the day before: the penalty stops on the day of the order', async () => {
+    const tenant = await makeTenant(db(), t.orgId);
+    const contractId = await makeContract(db(), t.orgId, tenant.id);
+    const dueDate = addDays(chinaDate(new Date()), -30);
+    // 0.05 % a day of 1,200 元: each day overdue adds 0.60 元 of penalty.
+    const bill = await issueBill(db(), t.orgId, { contractId, tenantId: tenant.id, dueDate, amountFen: 120_000 });
+    const orderDay = chinaDate(new Date());
+    const madeAt = new Date(Date.parse(`${orderDay}T23:50:00+08:00`));
+    const actor = {
+      kind: 'tenant' as const,
+      orgId: t.orgId,
+      id: tenant.id,
+      name: tenant.name,
+      ip: '127.0.0.1',
+      userAgent: null,
+    };
+    const order = await ordersService.create(
+      t.app.payments,
+      { orgId: t.orgId, tenantId: tenant.id, via: 'portal', clientIp: '127.0.0.1', actor },
+      { billIds: [bill.id], channel: 'wechat_native' },
+      madeAt,
+    );
+    // Quoted on the day: the principal and the penalty through the day before (29 days overdue).
+    expect(order.amountFen).toBe(120_000 + 29 * 60);
+    expect((await paymentsRepository.order(db(), order.orderNo))?.pricedOn).toBe(orderDay);
+
+    // Paid at 00:10 the next day: one more day has passed, the quote holds.
+    await pay('wechatpay', order.orderNo, { paidAt: new Date(madeAt.getTime() + 20 * 60_000).toISOString() });
+    const [payment] = await queryRows<{ receivedOn: string; advanceFen: string }>(
+      db(),
+      sql`SELECT received_on::text AS "receivedOn", advance_fen::text AS "advanceFen" FROM payments
+           WHERE payment_order_no = ${order.orderNo}`,
+    );
+    expect(payment).toEqual({ receivedOn: addDays(orderDay, 1), advanceFen: '0' });
+    expect(await billState(db(), bill.id)).toMatchObject({
+      status: 'paid',
+      principalPaidFen: 120_000,
+      lateFeeFen: 29 * 60,
+      lateFeePaidFen: 29 * 60,
+    });
+    await expectLedgerMatchesBills(db(), t.orgId, contractId);
+  });
+
+  it('cannot be priced for another day by the tenant', async () => {
+    const p = await payingTenant(db(), t.orgId, [{ dueDate: '2026-01-01', amountFen: 10_000 }]);
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/portal/payment-orders',
+      headers: await tenantHeaders(p.tenantId),
+      payload: { billIds: [p.bills[0]!.id], channel: 'wechat_native', payableOn: '2026-01-01' },
+    });
+    expect(created.statusCode).toBe(400);
   });
 });
 

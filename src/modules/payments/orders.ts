@@ -5,7 +5,7 @@
 import { randomInt } from 'node:crypto';
 import { uniqueViolation } from '../../db/errors.ts';
 import type { PayChannel, Provider } from '../../db/schema.ts';
-import { chinaDate } from '../../domain/calendar.ts';
+import { type CalendarDate, chinaDate } from '../../domain/calendar.ts';
 import { AppError, notFound } from '../../http/problem.ts';
 import { type Actor, auditService } from '../audit/service.ts';
 import { lockBillsWithFigures } from '../collections/service.ts';
@@ -59,6 +59,11 @@ export interface CreateOrderRequest {
   openid?: string;
   /** A phone's browser (UnionPay's mobile page). */
   mobile?: boolean;
+  /**
+   * The day the amount is figured for, when not the order's own day: the demo's back-dated payments. Never taken
+   * from a request: a tenant pays what the bills owe on the day they order.
+   */
+  payableOn?: CalendarDate;
 }
 
 const CHINA_OFFSET_MS = 8 * 3_600_000;
@@ -311,16 +316,18 @@ async function viewWithNames(deps: Pick<PaymentsDeps, 'db'>, orgId: string, orde
 export const ordersService = {
   /**
    * A payment order for chosen bills of the payer: the amount settles them today (outstanding plus the penalty
-   * through yesterday). Bills held by another open order are first released by closing that order at its channel;
+   * through yesterday), and holds until the order expires (priced_on: paid after midnight, the penalty stays as
+   * quoted). Bills held by another open order are first released by closing that order at its channel;
    * if the channel says it was paid, it is posted and the tenant told (409 bill_paid_meanwhile).
    */
   async create(deps: PaymentsDeps, payer: Payer, request: CreateOrderRequest, now = new Date()) {
     const provider = PROVIDER_OF[request.channel];
     const adapter = await adapterForOrg(deps, payer.orgId, provider);
     const billIds = [...new Set(request.billIds)];
+    const pricedOn = request.payableOn ?? chinaDate(now);
 
     // Checked before anything is closed: a payer may release only their own bills.
-    await deps.db.transaction((tx) => payableBills(tx, payer, billIds));
+    await deps.db.transaction((tx) => payableBills(tx, payer, billIds, pricedOn));
     for (const held of await repo.openOrdersOf(deps.db, payer.orgId, billIds)) {
       const outcome = await closeOrderAtChannel(deps, payer.actor, held, 'replaced');
       if (!outcome.closed || outcome.order.status === 'succeeded') {
@@ -334,7 +341,7 @@ export const ordersService = {
     let billNumbers: string[] = [];
     try {
       order = await deps.db.transaction(async (tx) => {
-        const bills = await payableBills(tx, payer, billIds);
+        const bills = await payableBills(tx, payer, billIds, pricedOn);
         billNumbers = bills.map((bill) => bill.number);
         const orgName = (await repo.orgName(tx, payer.orgId)) ?? '';
         const created = await repo.insertOrder(
@@ -346,6 +353,7 @@ export const ordersService = {
             channel: request.channel,
             tenantId: payer.tenantId,
             amountFen: bills.reduce((sum, bill) => sum + bill.payableFen, 0),
+            pricedOn,
             description: orderDescription(
               orgName,
               bills.map((bill) => bill.number),
@@ -366,6 +374,7 @@ export const ordersService = {
             orderNo,
             channel: request.channel,
             amountFen: created.amountFen,
+            pricedOn,
             bills: bills.map((bill) => ({ number: bill.number, payableFen: bill.payableFen })),
             via: payer.via,
           },
@@ -417,7 +426,7 @@ export const ordersService = {
   async createFromPayLink(
     deps: PaymentsDeps,
     token: string,
-    request: Omit<CreateOrderRequest, 'billIds'>,
+    request: Omit<CreateOrderRequest, 'billIds' | 'payableOn'>,
     client: { ip: string; userAgent: string | null },
     now = new Date(),
   ) {
@@ -559,9 +568,14 @@ function expiryOf(token: string): string {
   }
 }
 
-/** The chosen bills, locked, each the payer's and owing something today; a problem names the first bad one. */
-async function payableBills(tx: Parameters<typeof lockBillsWithFigures>[0], payer: Payer, ids: string[]) {
-  const locked = await lockBillsWithFigures(tx, payer.orgId, ids);
+/** The chosen bills, locked, each the payer's and owing something on the day; a problem names the first bad one. */
+async function payableBills(
+  tx: Parameters<typeof lockBillsWithFigures>[0],
+  payer: Payer,
+  ids: string[],
+  day: CalendarDate,
+) {
+  const locked = await lockBillsWithFigures(tx, payer.orgId, ids, day);
   for (const id of ids) {
     const found = locked.find((candidate) => candidate.bill.id === id);
     if (!found || found.bill.tenantId !== payer.tenantId) {

@@ -7,14 +7,12 @@ import { randomUUID } from 'node:crypto';
 import { type Executor, sql } from '../../db/client.ts';
 import type { Provider, SuspenseReason } from '../../db/schema.ts';
 import { type CalendarDate, chinaDate } from '../../domain/calendar.ts';
-import { maskPhone } from '../../domain/masking.ts';
 import { formatYuan } from '../../domain/money.ts';
-import { isMobile } from '../../domain/phone.ts';
 import { type Actor, auditService } from '../audit/service.ts';
 import { applyPayment, type PaymentRow } from '../collections/service.ts';
 import { CLEARING_ACCOUNT } from '../ledger/chart.ts';
 import { journal } from '../ledger/journal.ts';
-import { messagesRepository } from '../messages/repository.ts';
+import { messagesService } from '../messages/service.ts';
 import { type ReceiptRow, receiptsService } from '../receipts/service.ts';
 import { type PaymentOrderRow, paymentsRepository as repo, type SuspenseItemRow } from './repository.ts';
 import type { PaymentsDeps } from './service.ts';
@@ -170,6 +168,8 @@ async function postToBills(
     debitPurpose: CLEARING_ACCOUNT[provider],
     // The channel has the money: bills settled or voided meanwhile leave it to the tenant's advance.
     skipSettledBills: true,
+    // The tenant paid the amount quoted when the order was made, though the money may arrive after midnight.
+    penaltyPricedOn: order.pricedOn,
   });
   await repo.updateOrder(tx, order.id, {
     status: 'succeeded',
@@ -273,8 +273,8 @@ async function flagSuspense(
 }
 
 /**
- * The tenant's SMS that the money arrived, queued in the posting's transaction (the outbox sends it). Left out when
- * the tenant has no mobile number on file.
+ * The tenant's SMS that the money arrived, queued in the posting's transaction (the outbox sends it, at any hour).
+ * Left out when the tenant has no mobile number on file.
  */
 export async function queuePaymentMessage(
   tx: Executor,
@@ -284,13 +284,6 @@ export async function queuePaymentMessage(
 ): Promise<void> {
   const tenant = await repo.tenant(tx, payment.orgId, payment.tenantId);
   if (!tenant) return;
-  let phone: string;
-  try {
-    phone = deps.pii.decrypt('phone', tenant.phoneEnc);
-  } catch {
-    return;
-  }
-  if (!isMobile(phone)) return;
   const method = PROVIDER_TEXT[payment.method as Provider] ?? '线下';
   const params = {
     tenantName: tenant.name,
@@ -301,22 +294,15 @@ export async function queuePaymentMessage(
     receiptLink: `${deps.publicBaseUrl}/m/receipts/${receipt.verifyCode}`,
     title: '缴费成功',
   };
-  await messagesRepository.queue(tx, [
-    {
-      orgId: payment.orgId,
-      channel: 'sms',
-      kind: 'payment_received',
-      tenantId: payment.tenantId,
-      billId: null,
-      recipientEnc: deps.pii.encrypt('recipient', phone),
-      recipientMasked: maskPhone(phone),
-      templateCode: 'payment_received',
-      params,
-      body:
-        `${params.tenantName}，您好：您通过${method}缴纳的 ${params.amount} 元已到账（收款单 ${params.paymentNumber}）。` +
-        `电子收据 ${params.receiptNumber}：${params.receiptLink}`,
-      payLink: null,
-      dedupeKey: `payment_received:${payment.id}:sms`,
-    },
-  ]);
+  await messagesService.queueForTenant(tx, deps, {
+    orgId: payment.orgId,
+    tenantId: payment.tenantId,
+    kind: 'payment_received',
+    templateCode: 'payment_received',
+    params,
+    body:
+      `${params.tenantName}，您好：您通过${method}缴纳的 ${params.amount} 元已到账（收款单 ${params.paymentNumber}）。` +
+      `电子收据 ${params.receiptNumber}：${params.receiptLink}`,
+    dedupeKey: `payment_received:${payment.id}:sms`,
+  });
 }

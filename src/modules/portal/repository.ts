@@ -1,12 +1,11 @@
-// SQL of the tenant portal: login codes, the tenant a phone belongs to, the logged-in tenant's bills and payments,
-// and the login-code SMS written to the outbox (outbound_messages) that the messages module delivers and lists.
+// SQL of the tenant portal: login codes, the tenant a phone belongs to, the logged-in tenant's bills and payments.
+// The login-code SMS goes through the messages module.
 
 import { and, asc, count, desc, eq, gt, gte, inArray, ne, sql } from 'drizzle-orm';
 import { type Executor, queryRows } from '../../db/client.ts';
 import {
   bills,
   orgs,
-  outboundMessages,
   paymentAllocations,
   paymentOrderBills,
   paymentOrders,
@@ -18,7 +17,6 @@ import {
 import type { PrincipalPayment } from '../../domain/late-fee.ts';
 
 export type LoginCodeRow = typeof portalLoginCodes.$inferSelect;
-export type NewOutboundMessage = typeof outboundMessages.$inferInsert;
 export type BillRow = typeof bills.$inferSelect;
 
 export interface PhoneOwner {
@@ -88,15 +86,6 @@ export const portalRepository = {
       .innerJoin(orgs, eq(orgs.id, tenants.orgId))
       .where(and(eq(tenants.orgId, orgId), eq(tenants.id, tenantId)));
     return row;
-  },
-
-  async queueMessage(tx: Executor, message: NewOutboundMessage): Promise<{ id: string }> {
-    const [row] = await tx.insert(outboundMessages).values(message).returning({ id: outboundMessages.id });
-    return row!;
-  },
-
-  async updateMessage(db: Executor, id: string, changes: Partial<NewOutboundMessage>): Promise<void> {
-    await db.update(outboundMessages).set(changes).where(eq(outboundMessages.id, id));
   },
 
   /** The tenant's bills other than voided ones. */

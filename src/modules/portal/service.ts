@@ -12,7 +12,9 @@ import type { Actor } from '../audit/service.ts';
 import { auditService } from '../audit/service.ts';
 import type { AuthService, ClientInfo, TenantPrincipal } from '../auth/service.ts';
 import { billFigures } from '../billing/penalty.ts';
+import type { MessageKind } from '../messages/rules.ts';
 import type { MessageSender, OutgoingMessage } from '../messages/senders.ts';
+import { messagesService } from '../messages/service.ts';
 import { billItemText, PAYMENT_METHOD_NAMES, receiptsService } from '../receipts/service.ts';
 import {
   LOGIN_CODE_MAX_ATTEMPTS,
@@ -28,7 +30,7 @@ import {
 } from './login-code.ts';
 import { type BillRow, portalRepository as repo } from './repository.ts';
 
-export const LOGIN_CODE_MESSAGE_KIND = 'login_code';
+export const LOGIN_CODE_MESSAGE_KIND: MessageKind = 'login_code';
 export const LOGIN_CODE_TEMPLATE = 'portal_login_code';
 /** The delivery job leaves a login code alone this long while it is sent straight away (it waits for nobody). */
 const DIRECT_SEND_LEASE_MS = LOGIN_CODE_VALID_MINUTES * 60_000;
@@ -62,30 +64,14 @@ export function createPortalService(deps: PortalDeps) {
   /** Login codes being sent after their transaction: awaited when the app closes. */
   const sending = new Set<Promise<void>>();
 
-  async function sendNow(messageId: string, outgoing: OutgoingMessage) {
-    try {
-      const { providerMessageId } = await deps.sms.send(outgoing);
-      await repo.updateMessage(db, messageId, {
-        status: 'sent',
-        provider: deps.sms.provider,
-        providerMessageId,
-        sentAt: new Date(),
-        lastError: null,
-      });
-    } catch (error) {
-      // Left to the delivery job, which retries it like any message.
+  async function sendNow(outgoing: OutgoingMessage) {
+    const outcome = await messagesService.sendNow(db, deps.sms, outgoing);
+    // Left to the delivery job, which retries it like any message.
+    if (!outcome.sent) {
       deps.log.warn(
-        { messageId, error: (error as Error).message },
+        { messageId: outgoing.id, error: outcome.error },
         'login code SMS not sent; the delivery job retries',
       );
-      await repo
-        .updateMessage(db, messageId, {
-          status: 'failed',
-          provider: deps.sms.provider,
-          lastError: (error as Error).message.slice(0, 1000),
-          nextAttemptAt: new Date(Date.now() + 60_000),
-        })
-        .catch(() => {});
     }
   }
 
@@ -123,20 +109,19 @@ export function createPortalService(deps: PortalDeps) {
         // Only the development sender (nothing leaves the machine) lets staff read the code in the message log.
         const shownBody = deps.sms.provider === 'dev' ? loginCodeText(code) : loginCodeText('******');
         const params = { code, minutes: String(LOGIN_CODE_VALID_MINUTES) };
-        const message = await repo.queueMessage(tx, {
+        // Sent straight after the transaction; the delivery job takes it over only if that fails.
+        const message = await messagesService.queueForTenant(tx, deps, {
           orgId: owner.orgId,
-          channel: 'sms',
-          kind: LOGIN_CODE_MESSAGE_KIND,
           tenantId: owner.id,
-          recipientEnc: pii.encrypt('recipient', phone),
-          recipientMasked: maskPhone(phone),
+          recipient: phone,
+          kind: LOGIN_CODE_MESSAGE_KIND,
           templateCode: LOGIN_CODE_TEMPLATE,
           params,
           body: shownBody,
           dedupeKey: `login_code:${id}`,
-          attempts: 1,
-          nextAttemptAt: new Date(now.getTime() + DIRECT_SEND_LEASE_MS),
+          sendingUntil: new Date(now.getTime() + DIRECT_SEND_LEASE_MS),
         });
+        if (!message) return null;
         const actor: Actor = { kind: 'anonymous', orgId: owner.orgId, id: null, name: maskPhone(phone), ...client };
         await auditService.record(tx, actor, {
           action: 'portal.login_code_send',
@@ -147,17 +132,18 @@ export function createPortalService(deps: PortalDeps) {
         const outgoing: OutgoingMessage = {
           id: message.id,
           channel: 'sms',
+          kind: LOGIN_CODE_MESSAGE_KIND,
           recipient: phone,
           templateCode: LOGIN_CODE_TEMPLATE,
           params,
           body: loginCodeText(code),
           payLink: null,
         };
-        return { messageId: message.id, outgoing };
+        return outgoing;
       });
       // Sent after the answer: a known phone takes no longer to answer than an unknown one.
       if (queued) {
-        const delivery = sendNow(queued.messageId, queued.outgoing).finally(() => sending.delete(delivery));
+        const delivery = sendNow(queued).finally(() => sending.delete(delivery));
         sending.add(delivery);
       }
       return { sent: true as const, resendAfterSeconds: LOGIN_CODE_RESEND_SECONDS };
