@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatFen } from '../../web/src/shared/money.ts';
-import { DEMO_PASSWORD, launchBrowser } from '../helpers/browser.ts';
+import { DEMO_PASSWORD, launchBrowser, logIn } from '../helpers/browser.ts';
 import { startDemoServer } from '../helpers/demo-server.ts';
 import type { RunningServer } from '../helpers/server.ts';
 
@@ -340,4 +340,23 @@ describe('a tenant pays rent from a phone', () => {
     const { balanced } = await asStaff<{ balanced: boolean }>('caiwu', '/api/v1/ledger/trial-balance');
     expect(balanced).toBe(true);
   }, 30_000);
+
+  it('caiwu finds the paid order in the admin console and the three clearing accounts in the trial balance', async () => {
+    const page = await logIn(browser, server.url, 'caiwu');
+    try {
+      const { orderNo } = paid[0]!;
+      await page.goto(`${server.url}/payment-orders?orderNo=${orderNo}`);
+      await page.locator('[data-testid=order-no]', { hasText: orderNo }).waitFor();
+      await page.locator('[data-testid=order-status]', { hasText: '已支付' }).first().waitFor();
+      await page.locator('[data-testid=order-transaction]').waitFor();
+      await page.goto(`${server.url}/ledger`);
+      const trialBalance = page.locator('[data-testid=ledger-trial-balance]');
+      for (const code of ['1012.wechat', '1012.alipay', '1012.unionpay']) {
+        await trialBalance.locator('tr', { hasText: code }).first().waitFor();
+      }
+      await page.locator('[data-testid=ledger-balanced]').waitFor();
+    } finally {
+      await page.context().close();
+    }
+  }, 60_000);
 });
