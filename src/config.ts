@@ -69,6 +69,7 @@ export interface MessagingConfig {
     templateCode: string;
     templateCodeLoginCode: string;
     templateCodePaymentReceived: string;
+    templateCodeRefundPaid: string;
   };
   tencent: {
     endpoint: string;
@@ -81,6 +82,7 @@ export interface MessagingConfig {
     templateId: string;
     templateIdLoginCode: string;
     templateIdPaymentReceived: string;
+    templateIdRefundPaid: string;
   };
   wechat: { apiBase: string; appId: string; appSecret: string; templateId: string };
 }
@@ -141,6 +143,7 @@ function messaging(environment: NodeJS.ProcessEnv): MessagingConfig {
       templateCode: text('ALIYUN_SMS_TEMPLATE_CODE'),
       templateCodeLoginCode: text('ALIYUN_SMS_TEMPLATE_CODE_LOGIN_CODE'),
       templateCodePaymentReceived: text('ALIYUN_SMS_TEMPLATE_CODE_PAYMENT_RECEIVED'),
+      templateCodeRefundPaid: text('ALIYUN_SMS_TEMPLATE_CODE_REFUND_PAID'),
     },
     tencent: {
       endpoint: text('TENCENT_SMS_ENDPOINT', 'https://sms.tencentcloudapi.com'),
@@ -152,6 +155,7 @@ function messaging(environment: NodeJS.ProcessEnv): MessagingConfig {
       templateId: text('TENCENT_SMS_TEMPLATE_ID'),
       templateIdLoginCode: text('TENCENT_SMS_TEMPLATE_ID_LOGIN_CODE'),
       templateIdPaymentReceived: text('TENCENT_SMS_TEMPLATE_ID_PAYMENT_RECEIVED'),
+      templateIdRefundPaid: text('TENCENT_SMS_TEMPLATE_ID_REFUND_PAID'),
     },
     wechat: {
       apiBase: text('WECHAT_MP_API_BASE', 'https://api.weixin.qq.com'),

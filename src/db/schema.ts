@@ -448,7 +448,7 @@ export const billLines = pgTable('bill_lines', {
   createdAt: timestamptz('created_at').notNull().defaultNow(),
 });
 
-export const PAYMENT_METHODS = ['bank_transfer', 'cash', 'pos', 'wechatpay', 'alipay', 'unionpay'] as const;
+export const PAYMENT_METHODS = ['bank_transfer', 'cash', 'pos', 'wechatpay', 'alipay', 'unionpay', 'deposit'] as const;
 
 export const payments = pgTable('payments', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -660,6 +660,53 @@ export const receipts = pgTable('receipts', {
     .default('valid'),
   voidReason: text('void_reason'),
   createdAt: timestamptz('created_at').notNull().defaultNow(),
+});
+
+export const REFUND_KINDS = ['overpayment', 'deposit'] as const;
+export const REFUND_METHODS = ['original_channel', 'offline'] as const;
+export const REFUND_STATUSES = ['requested', 'approved', 'rejected', 'paying', 'refunded', 'failed'] as const;
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
+/** One deduction from a deposit: a repair, or unpaid rent applied to the named bill. */
+export interface RefundDeduction {
+  item: string;
+  amountFen: number;
+  billId?: string | null;
+}
+
+export const refunds = pgTable('refunds', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  orgId: uuid('org_id').notNull(),
+  refundNo: text('refund_no').notNull(),
+  tenantId: uuid('tenant_id').notNull(),
+  kind: text('kind', { enum: REFUND_KINDS }).notNull(),
+  paymentId: uuid('payment_id'),
+  paymentOrderId: uuid('payment_order_id'),
+  provider: text('provider', { enum: PROVIDERS }),
+  depositBillId: uuid('deposit_bill_id'),
+  contractId: uuid('contract_id'),
+  depositPaidFen: fen('deposit_paid_fen'),
+  deductions: jsonb('deductions').$type<RefundDeduction[]>().notNull().default([]),
+  amountFen: fen('amount_fen').notNull(),
+  reason: text('reason').notNull(),
+  method: text('method', { enum: REFUND_METHODS }).notNull(),
+  status: text('status', { enum: REFUND_STATUSES }).notNull().default('requested'),
+  requestedBy: uuid('requested_by'),
+  requestedByName: text('requested_by_name'),
+  requestedAt: timestamptz('requested_at').notNull().defaultNow(),
+  decidedBy: uuid('decided_by'),
+  decidedByName: text('decided_by_name'),
+  decidedAt: timestamptz('decided_at'),
+  decisionNote: text('decision_note'),
+  channelRefundId: text('channel_refund_id'),
+  failureReason: text('failure_reason'),
+  paidBy: uuid('paid_by'),
+  paidByName: text('paid_by_name'),
+  paidReference: text('paid_reference'),
+  refundedAt: timestamptz('refunded_at'),
+  deductionEntryId: uuid('deduction_entry_id'),
+  journalEntryId: uuid('journal_entry_id'),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
 });
 
 export const portalLoginCodes = pgTable('portal_login_codes', {

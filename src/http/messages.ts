@@ -534,6 +534,59 @@ const messages = {
     zh: '不能审批自己提交的减免申请，请由其他审批人审批',
     en: 'You cannot approve or reject your own waiver request; another approver must decide',
   },
+  refund_reason_required: { zh: '请填写退款原因', en: 'Give the reason for the refund' },
+  refund_note_required: { zh: '请填写驳回理由', en: 'Give the reason for rejecting' },
+  refund_payment_required: { zh: '请选择要退还预收款的收款记录', en: 'Choose the payment whose advance is refunded' },
+  refund_amount_not_positive: { zh: '退款金额须大于 0', en: 'The refund amount must be greater than 0' },
+  refund_exceeds_advance: {
+    zh: '退款金额 {amount} 元超过可退的预收款 {available} 元',
+    en: 'The refund of {amount} yuan exceeds the advance that can be refunded ({available} yuan)',
+  },
+  refund_not_online: {
+    zh: '该收款不是通过在线支付收取的，不能原路退回，请选择线下退款',
+    en: 'This payment was not made online; it cannot go back through the channel — refund it offline',
+  },
+  refund_payment_other_tenant: {
+    zh: '所选收款不属于该保证金的承租方',
+    en: 'The chosen payment is not from the tenant who paid the deposit',
+  },
+  refund_deposit_bill_required: { zh: '请选择要退还的保证金账单', en: 'Choose the deposit bill to refund' },
+  refund_deposit_unpaid: {
+    zh: '保证金账单 {number} 尚未收款，无可退金额',
+    en: 'Deposit bill {number} has not been paid; there is nothing to refund',
+  },
+  refund_deposit_exists: {
+    zh: '该保证金已有退款申请在处理中或已退还',
+    en: 'This deposit already has a refund under way or done',
+  },
+  refund_deduction_invalid: {
+    zh: '扣除项“{item}”须填写名称和大于 0 的金额',
+    en: 'Deduction “{item}” needs a name and an amount greater than 0',
+  },
+  refund_deduction_bill: {
+    zh: '扣除项“{item}”的账单须是该承租方未结清的账单，且扣除金额不超过应付 {owed} 元',
+    en: 'Deduction “{item}” must name an unsettled bill of the tenant and take at most what it owes ({owed} yuan)',
+  },
+  refund_deductions_exceed_deposit: {
+    zh: '扣除合计 {deducted} 元超过已收保证金 {deposit} 元',
+    en: 'Deductions of {deducted} yuan exceed the deposit paid ({deposit} yuan)',
+  },
+  refund_decided: {
+    zh: '该退款申请已处理（{status}），不能再审批',
+    en: 'This refund request has already been decided ({status})',
+  },
+  refund_self_approval: {
+    zh: '不能审批自己提交的退款申请，请由其他审批人审批',
+    en: 'You cannot approve or reject your own refund request; another approver must decide',
+  },
+  refund_not_paying: {
+    zh: '该退款不在渠道退款中（{status}），无需查询',
+    en: 'This refund is not being paid by the channel ({status}); nothing to query',
+  },
+  refund_not_payable: {
+    zh: '只有已批准的线下退款可以登记为已退款（当前：{status}）',
+    en: 'Only an approved offline refund can be recorded as paid (now: {status})',
+  },
   // Idempotency-Key
   idempotency_key_invalid: {
     zh: 'Idempotency-Key 应为 1–200 个可见字符（建议使用 UUID）',

@@ -92,6 +92,7 @@ describe('Aliyun SMS (dysmsapi SendSms, signature version 1.0)', () => {
     templateCode: 'SMS_123456789',
     templateCodeLoginCode: 'SMS_200000001',
     templateCodePaymentReceived: 'SMS_200000002',
+    templateCodeRefundPaid: 'SMS_200000003',
   };
 
   it('signs the sorted, encoded parameters with HMAC-SHA1 under secret& and reads BizId', async () => {
@@ -170,6 +171,7 @@ describe('Tencent Cloud SMS (SendSms 2021-01-11, TC3-HMAC-SHA256)', () => {
     templateId: '449739',
     templateIdLoginCode: '500001',
     templateIdPaymentReceived: '500002',
+    templateIdRefundPaid: '500003',
   };
   const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
   const hmac = (key: string | Buffer, text: string) => createHmac('sha256', key).update(text).digest();

@@ -38,6 +38,7 @@ export class AliyunSmsSender implements MessageSender {
       bill_reminder: config.templateCode,
       login_code: config.templateCodeLoginCode,
       payment_received: config.templateCodePaymentReceived,
+      refund_paid: config.templateCodeRefundPaid,
     };
   }
 

@@ -58,6 +58,7 @@ export class TencentSmsSender implements MessageSender {
       bill_reminder: config.templateId,
       login_code: config.templateIdLoginCode,
       payment_received: config.templateIdPaymentReceived,
+      refund_paid: config.templateIdRefundPaid,
     };
   }
 

@@ -1,10 +1,12 @@
 // The channels' notifications (支付结果通知): POST /notify/{wechatpay|alipay|unionpay}. Verified on the exact bytes
 // received, before anything is parsed or written; a refused one gets the channel's failure answer (4xx) and leaves no
-// trace but a log line. A verified payment is posted once (posting.ts) and acknowledged in the channel's own format.
+// trace but a log line. A verified payment is posted once (posting.ts), a verified refund completes its refund once
+// (refunds/service.ts), and either is acknowledged in the channel's own format.
 
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { PROVIDERS, type Provider } from '../../db/schema.ts';
 import { signPayLink } from '../messages/pay-link.ts';
+import { refundsService } from '../refunds/service.ts';
 import { adapterOf, channelSettingsService } from './channel-settings.ts';
 import {
   type ChannelAdapter,
@@ -80,6 +82,25 @@ async function receive(
     log.warn({ provider, orgId: row.orgId, reason: error.reason }, 'payment notification refused');
     const status = error.reason === 'malformed' || error.reason === 'unknown_merchant' ? 400 : 401;
     return { accepted: false, answer: adapter.refuse(status, error.message) };
+  }
+  if (verified.kind === 'refund') {
+    if (verified.merchantId && verified.merchantId !== adapter.merchantId) {
+      log.error({ provider, orgId: row.orgId, refundNo: verified.refundNo }, 'refund notification refused');
+      return { accepted: false, answer: adapter.refuse(400, '商户号与退款不符') };
+    }
+    try {
+      const outcome = await refundsService.fromNotification(
+        deps,
+        { orgId: row.orgId, provider },
+        verified,
+        channelActor(row.orgId, provider, request.ip),
+      );
+      log.info({ provider, orgId: row.orgId, orderNo: verified.orderNo, ...outcome }, 'refund notification applied');
+      return { accepted: true, answer: adapter.acknowledge(), orderNo: verified.orderNo, orgId: row.orgId };
+    } catch (error) {
+      log.error({ provider, orgId: row.orgId, refundNo: verified.refundNo, err: error }, 'refund notification failed');
+      return { accepted: false, answer: adapter.refuse(500, '退款处理失败，请稍后重发') };
+    }
   }
   if (verified.kind !== 'payment') {
     log.info(

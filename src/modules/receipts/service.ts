@@ -30,6 +30,7 @@ export const PAYMENT_METHOD_NAMES: Record<PaymentRow['method'], string> = {
   wechatpay: '微信支付',
   alipay: '支付宝',
   unionpay: '银联在线支付（银行卡）',
+  deposit: '保证金抵扣',
 };
 
 const BILL_KIND_NAMES = { rent: '租金', deposit: '押金', charge: '杂费', final: '租金（结算）' } as const;
