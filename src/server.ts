@@ -40,6 +40,7 @@ import { paymentsRoutes } from './modules/payments/routes.ts';
 import type { PaymentsDeps } from './modules/payments/service.ts';
 import { portalRoutes } from './modules/portal/routes.ts';
 import { receiptsRoutes } from './modules/receipts/routes.ts';
+import { reconciliationRoutes } from './modules/reconciliation/routes.ts';
 import { refundsRoutes } from './modules/refunds/routes.ts';
 import { type DemoState, systemRoutes, VERSION } from './modules/system/routes.ts';
 import { tenantsRoutes } from './modules/tenants/routes.ts';
@@ -200,6 +201,7 @@ export async function buildApp({
       await api.register(collectionsRoutes, { db });
       await api.register(paymentsRoutes, { payments });
       await api.register(refundsRoutes, { payments });
+      await api.register(reconciliationRoutes, { payments });
       await api.register(receiptsRoutes, { db, publicBaseUrl: config.publicBaseUrl });
       await api.register(portalRoutes, {
         db,

@@ -719,3 +719,85 @@ export const portalLoginCodes = pgTable('portal_login_codes', {
   ip: text('ip'),
   createdAt: timestamptz('created_at').notNull().defaultNow(),
 });
+
+export const RECONCILIATION_LINE_OUTCOMES = [
+  'matched',
+  'repaired',
+  'amount_differs',
+  'missing_here',
+  'settled_before',
+  'refund',
+] as const;
+export const RECONCILIATION_DIFFERENCE_KINDS = ['amount_differs', 'missing_here', 'missing_in_channel'] as const;
+export type ReconciliationDifferenceKind = (typeof RECONCILIATION_DIFFERENCE_KINDS)[number];
+
+export const reconciliationRuns = pgTable('reconciliation_runs', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  orgId: uuid('org_id').notNull(),
+  provider: text('provider', { enum: PROVIDERS }).notNull(),
+  statementDate: day('statement_date').notNull(),
+  fileFormat: text('file_format', { enum: ['wechat_csv', 'alipay_zip', 'unionpay_text'] }).notNull(),
+  fileHash: text('file_hash').notNull(),
+  status: text('status', { enum: ['staged', 'completed'] })
+    .notNull()
+    .default('staged'),
+  lineCount: integer('line_count').notNull().default(0),
+  paymentCount: integer('payment_count').notNull().default(0),
+  refundCount: integer('refund_count').notNull().default(0),
+  matchedCount: integer('matched_count').notNull().default(0),
+  repairedCount: integer('repaired_count').notNull().default(0),
+  differenceCount: integer('difference_count').notNull().default(0),
+  channelPaidFen: fen('channel_paid_fen').notNull().default(0),
+  channelRefundFen: fen('channel_refund_fen').notNull().default(0),
+  channelFeeFen: fen('channel_fee_fen').notNull().default(0),
+  settledGrossFen: fen('settled_gross_fen').notNull().default(0),
+  settledFeeFen: fen('settled_fee_fen').notNull().default(0),
+  settlementEntryId: uuid('settlement_entry_id'),
+  createdBy: uuid('created_by'),
+  createdByName: text('created_by_name'),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+  completedAt: timestamptz('completed_at'),
+});
+
+export const reconciliationLines = pgTable(
+  'reconciliation_lines',
+  {
+    runId: uuid('run_id').notNull(),
+    lineNo: integer('line_no').notNull(),
+    orgId: uuid('org_id').notNull(),
+    provider: text('provider', { enum: PROVIDERS }).notNull(),
+    kind: text('kind', { enum: ['payment', 'refund'] }).notNull(),
+    transactionId: text('transaction_id').notNull(),
+    orderNo: text('order_no').notNull(),
+    refundNo: text('refund_no'),
+    originalTransactionId: text('original_transaction_id'),
+    amountFen: fen('amount_fen').notNull(),
+    feeFen: fen('fee_fen').notNull(),
+    occurredAt: timestamptz('occurred_at').notNull(),
+    outcome: text('outcome', { enum: RECONCILIATION_LINE_OUTCOMES }),
+    paymentOrderId: uuid('payment_order_id'),
+  },
+  (table) => [primaryKey({ columns: [table.runId, table.lineNo] })],
+);
+
+export const reconciliationDifferences = pgTable('reconciliation_differences', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  orgId: uuid('org_id').notNull(),
+  runId: uuid('run_id').notNull(),
+  provider: text('provider', { enum: PROVIDERS }).notNull(),
+  kind: text('kind', { enum: RECONCILIATION_DIFFERENCE_KINDS }).notNull(),
+  lineNo: integer('line_no'),
+  orderNo: text('order_no'),
+  transactionId: text('transaction_id'),
+  paymentOrderId: uuid('payment_order_id'),
+  channelAmountFen: fen('channel_amount_fen'),
+  ourAmountFen: fen('our_amount_fen'),
+  status: text('status', { enum: ['open', 'resolved'] })
+    .notNull()
+    .default('open'),
+  resolutionNote: text('resolution_note'),
+  resolvedBy: uuid('resolved_by'),
+  resolvedByName: text('resolved_by_name'),
+  resolvedAt: timestamptz('resolved_at'),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+});

@@ -670,6 +670,18 @@ const messages = {
     en: 'Suspense item {number} is already resolved ({resolution})',
   },
   suspense_note_required: { zh: '请填写处理说明', en: 'Give a note on how the item was resolved' },
+  reconciliation_date_not_past: {
+    zh: '对账日期 {date} 须早于今天（渠道次日才出前一天的账单）',
+    en: 'The reconciliation date {date} must be before today (channels issue a day’s statement the next day)',
+  },
+  reconciliation_statement_unavailable: {
+    zh: '未能从{provider}取得对账单（{code}：{message}），请稍后重试',
+    en: 'Could not get the statement from {provider} ({code}: {message}); retry later',
+  },
+  reconciliation_statement_malformed: {
+    zh: '{provider}对账单无法识别：{reason}。请重新获取，仍有问题请联系渠道',
+    en: 'The {provider} statement cannot be read: {reason}. Fetch it again, or ask the channel',
+  },
   internal: {
     zh: '服务器内部错误，请稍后重试；如持续出现请联系管理员（错误编号 {requestId}）',
     en: 'Internal server error; retry later, and contact an administrator if it persists (error id {requestId})',

@@ -1,0 +1,80 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { chinaDate } from '../../domain/calendar.ts';
+import { staffActor, staffOf } from '../../http/access.ts';
+import { registerEntityNames } from '../../http/messages.ts';
+import { errorResponses, IdParams, Page } from '../../http/schemas.ts';
+import type { PaymentsDeps } from '../payments/service.ts';
+import { ReconcileBody, ReconciliationListQuery, ReconciliationSchema } from './schema.ts';
+import { reconciliationService } from './service.ts';
+
+registerEntityNames({ reconciliation_run: { zh: '对账批次', en: 'Reconciliation run' } });
+
+const tags = ['对账'];
+const problems = { ...errorResponses, 422: Type.Ref('Problem'), 502: Type.Ref('Problem') };
+
+export const reconciliationRoutes: FastifyPluginAsyncTypebox<{ payments: PaymentsDeps }> = async (
+  app,
+  { payments },
+) => {
+  app.post(
+    '/reconciliations',
+    {
+      config: { access: 'reconciliation:write' },
+      schema: {
+        tags,
+        summary: '取渠道某日对账单并对账：勾对、补记丢失通知的支付、列出差异、结算入账',
+        description:
+          '同一文件（SHA-256 相同）再次导入不做任何改动，返回当时的结果（duplicate: true，HTTP 200）；新对账返回 201。',
+        body: ReconcileBody,
+        response: { 200: ReconciliationSchema, 201: ReconciliationSchema, ...problems },
+      },
+    },
+    async (request, reply) => {
+      const run = await reconciliationService.reconcile(payments, staffActor(request), {
+        provider: request.body.channel,
+        date: request.body.date,
+        today: chinaDate(new Date()),
+      });
+      return reply.status(run.duplicate ? 200 : 201).send(run);
+    },
+  );
+
+  app.get(
+    '/reconciliations',
+    {
+      config: { access: 'reconciliation:read' },
+      schema: {
+        tags,
+        summary: '对账批次列表（按对账日期倒序）',
+        querystring: ReconciliationListQuery,
+        response: { 200: Page(ReconciliationSchema) },
+      },
+    },
+    async (request) => {
+      const { page, pageSize, channel } = request.query;
+      const { items, total } = await reconciliationService.list(
+        payments,
+        staffOf(request).orgId,
+        channel ? { provider: channel } : {},
+        page,
+        pageSize,
+      );
+      return { items, total, page, pageSize };
+    },
+  );
+
+  app.get(
+    '/reconciliations/:id',
+    {
+      config: { access: 'reconciliation:read' },
+      schema: {
+        tags,
+        summary: '对账批次详情：合计与差异明细',
+        params: IdParams,
+        response: { 200: ReconciliationSchema, ...errorResponses },
+      },
+    },
+    async (request) => reconciliationService.get(payments, staffOf(request).orgId, request.params.id),
+  );
+};

@@ -1,0 +1,362 @@
+// 对账: a channel's statement for one day fetched through the org's merchant account, its lines staged in bulk and
+// matched set-based against payment orders. Money the channel took for an order not succeeded here is confirmed by
+// querying the channel and posted through the normal path (a repair, audited); what still does not tie out becomes
+// a difference for finance. The matched money is settled in one entry per run: Dr 1002 net + Dr 6603 fee / Cr 1012.
+// The same file imported again changes nothing and answers the earlier run.
+
+import { createHash } from 'node:crypto';
+import type { Provider } from '../../db/schema.ts';
+import { addDays } from '../../domain/calendar.ts';
+import { formatYuan } from '../../domain/money.ts';
+import { AppError, notFound } from '../../http/problem.ts';
+import { type Actor, auditService } from '../audit/service.ts';
+import { CLEARING_ACCOUNT } from '../ledger/chart.ts';
+import { journal } from '../ledger/journal.ts';
+import { adapterForOrg, providerParam } from '../payments/channel-settings.ts';
+import { type ChannelAdapter, ChannelError, type StatementFile } from '../payments/channels/types.ts';
+import { MerchantMismatch, postChannelPayment } from '../payments/posting.ts';
+import type { PaymentsDeps } from '../payments/service.ts';
+import {
+  type ReconciliationDifferenceRow,
+  type ReconciliationLineRow,
+  type ReconciliationRunRow,
+  reconciliationRepository as repo,
+} from './repository.ts';
+import { type StatementLine, StatementMalformed, statementLines } from './statements/index.ts';
+
+export type ReconciliationDeps = Pick<PaymentsDeps, 'db' | 'pii' | 'providers' | 'fetchImpl' | 'publicBaseUrl' | 'log'>;
+
+const PROVIDER_TEXT: Record<Provider, string> = { wechatpay: '微信支付', alipay: '支付宝', unionpay: '银联' };
+/** What each channel answers for a day without transactions: no file, which reconciles as an empty statement. */
+const NO_STATEMENT: Record<Provider, string> = {
+  wechatpay: 'NO_STATEMENT_EXIST',
+  alipay: 'isp.bill_not_exist',
+  unionpay: '98',
+};
+const FORMAT_OF: Record<Provider, StatementFile['format']> = {
+  wechatpay: 'wechat_csv',
+  alipay: 'alipay_zip',
+  unionpay: 'unionpay_text',
+};
+/** Lines loaded per statement while the file is read. */
+const STAGE_CHUNK = 5000;
+
+export interface ReconciliationView {
+  id: string;
+  channel: Provider;
+  date: string;
+  status: 'staged' | 'completed';
+  fileHash: string;
+  /** True when this file had been imported before: the earlier run, unchanged. */
+  duplicate: boolean;
+  lines: number;
+  payments: number;
+  refunds: number;
+  matched: number;
+  repaired: number;
+  differences: number;
+  channelPaidFen: number;
+  channelRefundFen: number;
+  channelFeeFen: number;
+  settledGrossFen: number;
+  settledFeeFen: number;
+  settledNetFen: number;
+  settlementEntryId: string | null;
+  createdByName: string | null;
+  createdAt: string;
+  completedAt: string | null;
+  differenceItems: DifferenceView[];
+}
+
+export interface DifferenceView {
+  id: string;
+  kind: ReconciliationDifferenceRow['kind'];
+  lineNo: number | null;
+  orderNo: string | null;
+  transactionId: string | null;
+  channelAmountFen: number | null;
+  ourAmountFen: number | null;
+  status: 'open' | 'resolved';
+}
+
+const differenceView = (row: ReconciliationDifferenceRow): DifferenceView => ({
+  id: row.id,
+  kind: row.kind,
+  lineNo: row.lineNo,
+  orderNo: row.orderNo,
+  transactionId: row.transactionId,
+  channelAmountFen: row.channelAmountFen,
+  ourAmountFen: row.ourAmountFen,
+  status: row.status,
+});
+
+function runView(run: ReconciliationRunRow, differences: ReconciliationDifferenceRow[], duplicate: boolean) {
+  return {
+    id: run.id,
+    channel: run.provider,
+    date: run.statementDate,
+    status: run.status,
+    fileHash: run.fileHash,
+    duplicate,
+    lines: run.lineCount,
+    payments: run.paymentCount,
+    refunds: run.refundCount,
+    matched: run.matchedCount,
+    repaired: run.repairedCount,
+    differences: run.differenceCount,
+    channelPaidFen: run.channelPaidFen,
+    channelRefundFen: run.channelRefundFen,
+    channelFeeFen: run.channelFeeFen,
+    settledGrossFen: run.settledGrossFen,
+    settledFeeFen: run.settledFeeFen,
+    settledNetFen: run.settledGrossFen - run.settledFeeFen,
+    settlementEntryId: run.settlementEntryId,
+    createdByName: run.createdByName,
+    createdAt: run.createdAt.toISOString(),
+    completedAt: run.completedAt?.toISOString() ?? null,
+    differenceItems: differences.map(differenceView),
+  } satisfies ReconciliationView;
+}
+
+function statementUnavailable(provider: Provider, error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const code = error instanceof ChannelError ? error.code : 'NETWORK';
+  const message = error instanceof Error ? error.message : String(error);
+  return new AppError(502, 'reconciliation_statement_unavailable', {
+    provider: providerParam(provider),
+    code,
+    message,
+  });
+}
+
+/** The statement's day in China time as the instants [from, to). */
+function dayBounds(date: string): { from: Date; to: Date } {
+  return { from: new Date(`${date}T00:00:00+08:00`), to: new Date(`${addDays(date, 1)}T00:00:00+08:00`) };
+}
+
+export const reconciliationService = {
+  /** Fetches the channel's statement of `date` and reconciles it (or answers the run that imported the same file). */
+  async reconcile(
+    deps: ReconciliationDeps,
+    actor: Actor & { orgId: string },
+    input: { provider: Provider; date: string; today: string },
+  ): Promise<ReconciliationView> {
+    const { provider, date } = input;
+    if (date >= input.today) {
+      throw new AppError(422, 'reconciliation_date_not_past', { date }, [
+        { path: 'body/date', key: 'reconciliation_date_not_past' },
+      ]);
+    }
+    const adapter = await adapterForOrg(deps, actor.orgId, provider);
+    let file: StatementFile;
+    try {
+      file = await adapter.fetchStatement(date);
+    } catch (error) {
+      if (!(error instanceof ChannelError && error.code === NO_STATEMENT[provider])) {
+        throw statementUnavailable(provider, error);
+      }
+      file = { provider, date, format: FORMAT_OF[provider], content: Buffer.alloc(0) };
+    }
+    return reconciliationService.reconcileFile(deps, actor, adapter, file);
+  },
+
+  /** Reconciles a statement file already in hand (fetched, or later uploaded by hand). */
+  async reconcileFile(
+    deps: ReconciliationDeps,
+    actor: Actor & { orgId: string },
+    adapter: ChannelAdapter,
+    file: StatementFile,
+  ): Promise<ReconciliationView> {
+    const fileHash = createHash('sha256').update(file.content).digest('hex');
+    const staged = await deps.db.transaction(async (tx) => {
+      const run = await repo.insertRun(tx, {
+        orgId: actor.orgId,
+        provider: file.provider,
+        statementDate: file.date,
+        fileFormat: file.format,
+        fileHash,
+        createdBy: actor.id,
+        createdByName: actor.name,
+      });
+      if (!run)
+        return { run: (await repo.runByFile(tx, actor.orgId, file.provider, file.date, fileHash))!, fresh: false };
+      let chunk: ReturnType<typeof stagedLine>[] = [];
+      let lineNo = 0;
+      try {
+        // An empty file stands for the channel's "no statement that day": no lines, but orders here still checked.
+        for (const line of file.content.length > 0 ? statementLines(file) : []) {
+          lineNo += 1;
+          chunk.push(stagedLine(run, lineNo, line));
+          if (chunk.length >= STAGE_CHUNK) {
+            await repo.stageLines(tx, chunk);
+            chunk = [];
+          }
+        }
+      } catch (error) {
+        if (!(error instanceof StatementMalformed)) throw error;
+        throw new AppError(422, 'reconciliation_statement_malformed', {
+          provider: providerParam(file.provider),
+          reason: error.message,
+        });
+      }
+      await repo.stageLines(tx, chunk);
+      await repo.matchLines(tx, run.id);
+      return { run, fresh: true };
+    });
+    if (staged.run.status === 'completed') {
+      return runView(staged.run, await repo.differences(deps.db, staged.run.id), true);
+    }
+    // Staged (now, or by an earlier attempt that stopped before settling): repair, then settle.
+    for (const line of await repo.unmatchedLines(deps.db, staged.run.id)) {
+      await repairLine(deps, actor, adapter, staged.run, line);
+    }
+    const completed = await settle(deps, actor, staged.run.id);
+    return runView(completed.run, await repo.differences(deps.db, completed.run.id), !staged.fresh && !completed.now);
+  },
+
+  async get(deps: Pick<PaymentsDeps, 'db'>, orgId: string, id: string): Promise<ReconciliationView> {
+    const run = await repo.run(deps.db, orgId, id);
+    if (!run) throw notFound('reconciliation_run', id);
+    return runView(run, await repo.differences(deps.db, id), false);
+  },
+
+  async list(
+    deps: Pick<PaymentsDeps, 'db'>,
+    orgId: string,
+    filter: { provider?: Provider },
+    page: number,
+    pageSize: number,
+  ) {
+    const { items, total } = await repo.listRuns(deps.db, orgId, filter, page, pageSize);
+    return { items: items.map((run) => runView(run, [], false)), total };
+  },
+};
+
+function stagedLine(run: ReconciliationRunRow, lineNo: number, line: StatementLine) {
+  return {
+    runId: run.id,
+    lineNo,
+    orgId: run.orgId,
+    provider: run.provider,
+    kind: line.kind,
+    transactionId: line.transactionId,
+    orderNo: line.orderNo,
+    refundNo: line.refundNo ?? null,
+    originalTransactionId: line.originalTransactionId ?? null,
+    amountFen: line.amountFen,
+    feeFen: line.feeFen,
+    occurredAt: line.at,
+  };
+}
+
+/**
+ * A line the channel took money for that has not succeeded here: the channel is asked, and when it confirms this
+ * transaction the payment is posted as if its notification had arrived (source `query`) — a repair, audited. Money
+ * that cannot go to the order (closed, unknown, another amount) goes to suspense there and stays a difference here.
+ */
+async function repairLine(
+  deps: ReconciliationDeps,
+  actor: Actor & { orgId: string },
+  adapter: ChannelAdapter,
+  run: ReconciliationRunRow,
+  line: ReconciliationLineRow,
+): Promise<void> {
+  let outcome: 'repaired' | 'matched' | 'missing_here' = 'missing_here';
+  const paymentOrderId = line.paymentOrderId;
+  let detail: Record<string, unknown> = {};
+  if (!(await repo.inSuspense(deps.db, run.provider, line.transactionId)) && line.orderNo) {
+    try {
+      const state = await adapter.queryOrder(line.orderNo);
+      if ((state.state === 'paid' || state.state === 'refunded') && state.transactionId === line.transactionId) {
+        const posted = await postChannelPayment(
+          deps,
+          { orgId: run.orgId, provider: run.provider, merchantId: adapter.merchantId, appId: adapter.appId },
+          {
+            orderNo: line.orderNo,
+            transactionId: state.transactionId,
+            amountFen: state.amountFen,
+            merchantId: state.merchantId,
+            ...(state.appId ? { appId: state.appId } : {}),
+            paidAt: state.paidAt,
+            detail: { reconciliationRunId: run.id },
+          },
+          'query',
+          actor,
+        );
+        detail = { posting: posted.outcome, ...(posted.outcome === 'suspense' ? { suspense: posted.number } : {}) };
+        if (state.amountFen === line.amountFen && posted.outcome === 'posted') outcome = 'repaired';
+        // Posted meanwhile (a late notification, or the same file reconciled at the same moment): it ties out.
+        if (state.amountFen === line.amountFen && posted.outcome === 'duplicate' && posted.orderNo === line.orderNo) {
+          outcome = 'matched';
+        }
+      } else {
+        detail = { channelState: state.state };
+      }
+    } catch (error) {
+      if (!(error instanceof ChannelError || error instanceof MerchantMismatch)) throw error;
+      deps.log?.warn(
+        { provider: run.provider, orderNo: line.orderNo, code: (error as ChannelError).code },
+        'reconciliation query failed',
+      );
+      detail = { queryFailed: error.message };
+    }
+  }
+  await deps.db.transaction(async (tx) => {
+    if (outcome === 'repaired') {
+      await auditService.record(tx, actor, {
+        action: 'reconciliation.repair',
+        entityType: 'reconciliation_run',
+        entityId: run.id,
+        after: {
+          provider: run.provider,
+          date: run.statementDate,
+          lineNo: line.lineNo,
+          orderNo: line.orderNo,
+          transactionId: line.transactionId,
+          amountFen: line.amountFen,
+        },
+      });
+    }
+    await repo.setOutcome(tx, run.id, line.lineNo, outcome, paymentOrderId);
+  });
+  if (outcome === 'missing_here') {
+    deps.log?.info({ runId: run.id, lineNo: line.lineNo, ...detail }, 'reconciliation line not tied out');
+  }
+}
+
+/** Differences listed, totals taken, the matched money settled in one entry; once per run. */
+async function settle(deps: ReconciliationDeps, actor: Actor & { orgId: string }, runId: string) {
+  return deps.db.transaction(async (tx) => {
+    const run = (await repo.lockRun(tx, actor.orgId, runId))!;
+    if (run.status === 'completed') return { run, now: false };
+    const { from, to } = dayBounds(run.statementDate);
+    await repo.insertDifferences(tx, run, from, to);
+    const totals = await repo.totals(tx, run.id);
+    let settlementEntryId: string | null = null;
+    if (totals.settledGrossFen > 0) {
+      const netFen = totals.settledGrossFen - totals.settledFeeFen;
+      const entry = await journal.post(tx, actor, {
+        orgId: run.orgId,
+        entryDate: run.statementDate,
+        kind: 'settlement',
+        memo: `${PROVIDER_TEXT[run.provider]} ${run.statementDate} 对账结算：${totals.matchedCount + totals.repairedCount} 笔 ${formatYuan(totals.settledGrossFen)} 元，手续费 ${formatYuan(totals.settledFeeFen)} 元`,
+        sourceType: 'reconciliation_run',
+        sourceId: run.id,
+        lines: [
+          ...(netFen !== 0 ? [{ purpose: 'bank' as const, debitFen: netFen }] : []),
+          ...(totals.settledFeeFen !== 0 ? [{ purpose: 'channel_fees' as const, debitFen: totals.settledFeeFen }] : []),
+          { purpose: CLEARING_ACCOUNT[run.provider], creditFen: totals.settledGrossFen },
+        ],
+      });
+      settlementEntryId = entry.id;
+    }
+    const completed = await repo.completeRun(tx, run.id, { ...totals, settlementEntryId });
+    await auditService.record(tx, actor, {
+      action: 'reconciliation.complete',
+      entityType: 'reconciliation_run',
+      entityId: run.id,
+      after: { provider: run.provider, date: run.statementDate, fileHash: run.fileHash, ...totals, settlementEntryId },
+    });
+    return { run: completed, now: true };
+  });
+}

@@ -1,0 +1,147 @@
+// The three statement parsers on files the channel simulators produce: payments and refunds with their fees, read by
+// header name, totals tied out; a file cut short or altered is refused.
+import { strToU8, unzipSync, zipSync } from 'fflate';
+import iconv from 'iconv-lite';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { chinaDate } from '../../../domain/calendar.ts';
+import { createSimulator, type Simulator } from '../../../simulators/index.ts';
+import { generateChannelKeys } from '../../../simulators/keys.ts';
+import { adapterFor } from '../../payments/channels/index.ts';
+import { injectFetch } from '../../payments/channels/testing.ts';
+import type { ChannelAdapter, PayChannel, Provider, StatementFile } from '../../payments/channels/types.ts';
+import { newOrderNo } from '../../payments/orders.ts';
+import { type StatementLine, StatementMalformed, statementLines } from './index.ts';
+import { yuanToFen } from './lines.ts';
+
+const keys = generateChannelKeys('http://sim.test');
+let simulator: Simulator;
+let fetchImpl: typeof fetch;
+const adapter = (provider: Provider): ChannelAdapter => adapterFor(provider, keys.accounts[provider], { fetchImpl });
+
+beforeAll(async () => {
+  simulator = createSimulator({
+    keys: keys.simulator.keys,
+    merchants: [keys.simulator.merchant],
+    publicUrl: 'http://sim.test',
+    timeScale: 0.0001,
+    feeRate: '0.006',
+    deliver: async () => ({ status: 200, body: 'success' }),
+  });
+  await simulator.app.ready();
+  fetchImpl = injectFetch(simulator.app);
+});
+
+async function paidOrder(channel: PayChannel, provider: Provider, amountFen: number) {
+  const orderNo = newOrderNo();
+  const action = await adapter(provider).createOrder({
+    channel,
+    orderNo,
+    amountFen,
+    description: '2026年5月租金',
+    expiresAt: new Date(Date.now() + 30 * 60_000),
+    notifyUrl: `https://assetpay.test/notify/${provider}`,
+    returnUrl: 'https://assetpay.test/notify/unionpay/front',
+    clientIp: '203.0.113.9',
+    openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
+  });
+  if (action.kind === 'form') {
+    await simulator.app.inject({
+      method: 'POST',
+      url: new URL(action.payForm.action).pathname,
+      payload: new URLSearchParams(action.payForm.fields).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+  }
+  const paid = await simulator.app.inject({
+    method: 'POST',
+    url: `/_sim/${provider}/orders/${orderNo}/pay`,
+    payload: '{}',
+    headers: { 'content-type': 'application/json' },
+  });
+  expect(paid.statusCode, paid.body).toBe(200);
+  await simulator.settled();
+  const state = await adapter(provider).queryOrder(orderNo);
+  if (state.state !== 'paid') throw new Error(`order ${orderNo} is ${state.state}`);
+  return { orderNo, transactionId: state.transactionId };
+}
+
+const today = () => chinaDate(new Date());
+const read = (file: StatementFile) => [...statementLines(file)];
+const fee = (fen: number) => Math.round(fen * 0.006);
+
+describe.each([
+  ['wechatpay', 'wechat_native'],
+  ['alipay', 'alipay_qr'],
+  ['unionpay', 'unionpay'],
+] as const)('%s statement', (provider, channel) => {
+  it('reads payments and a refund with their fees', async () => {
+    const first = await paidOrder(channel, provider, 120_000);
+    const second = await paidOrder(channel, provider, 33_333);
+    const refund = await adapter(provider).refund({
+      orderNo: second.orderNo,
+      refundNo: newOrderNo().replace(/^AP/, 'RF'),
+      transactionId: second.transactionId,
+      amountFen: 10_000,
+      totalFen: 33_333,
+      reason: '多缴退还',
+      notifyUrl: `https://assetpay.test/notify/${provider}`,
+    });
+    expect(refund.state).not.toBe('failed');
+    await simulator.settled();
+
+    const file = await adapter(provider).fetchStatement(today());
+    const lines = read(file);
+    const byOrder = (orderNo: string) => lines.find((line) => line.kind === 'payment' && line.orderNo === orderNo);
+    expect(byOrder(first.orderNo)).toMatchObject<Partial<StatementLine>>({
+      transactionId: first.transactionId,
+      kind: 'payment',
+      amountFen: 120_000,
+      feeFen: 720,
+    });
+    expect(byOrder(second.orderNo)).toMatchObject({ amountFen: 33_333, feeFen: fee(33_333) });
+    expect(chinaDate(byOrder(first.orderNo)!.at)).toBe(today());
+    const refunds = lines.filter(
+      (line) => line.kind === 'refund' && line.originalTransactionId === second.transactionId,
+    );
+    expect(refunds).toHaveLength(1);
+    expect(refunds[0]).toMatchObject({ amountFen: 10_000, feeFen: -60 });
+  });
+});
+
+describe('a damaged statement', () => {
+  it('WeChat: a detail row removed no longer ties out to the summary', async () => {
+    await paidOrder('wechat_native', 'wechatpay', 5_000);
+    const file = await adapter('wechatpay').fetchStatement(today());
+    const rows = file.content.toString('utf8').split('\r\n');
+    const cut = Buffer.from([...rows.slice(0, 1), ...rows.slice(2)].join('\r\n'), 'utf8');
+    expect(() => read({ ...file, content: cut })).toThrow(StatementMalformed);
+    const truncated = Buffer.from(rows.slice(0, 2).join('\r\n'), 'utf8');
+    expect(() => read({ ...file, content: truncated })).toThrow(/汇总/);
+  });
+
+  it('Alipay: GBK text is decoded, and a file without its end marker is refused', async () => {
+    await paidOrder('alipay_qr', 'alipay', 5_000);
+    const file = await adapter('alipay').fetchStatement(today());
+    const entries = unzipSync(file.content);
+    const [name, bytes] = Object.entries(entries).find(([entry]) => entry.endsWith('业务明细.csv'))!;
+    const text = iconv.decode(Buffer.from(bytes), 'gbk');
+    expect(text).toContain('支付宝交易号');
+    const cut = text.replace(/#-+业务明细列表结束-+\r?\n/, '');
+    const damaged = zipSync({ [name]: new Uint8Array(iconv.encode(cut, 'gbk')) });
+    expect(() => read({ ...file, content: Buffer.from(damaged) })).toThrow(/不完整/);
+    expect(() => read({ ...file, content: Buffer.from(zipSync({ 'other.txt': strToU8('x') })) })).toThrow(
+      StatementMalformed,
+    );
+  });
+});
+
+describe('yuanToFen', () => {
+  it('is exact and rounds digits past the fen half-up', () => {
+    expect(yuanToFen('1200.00')).toBe(120_000);
+    expect(yuanToFen('-0.07')).toBe(-7);
+    expect(yuanToFen('3.60000')).toBe(360);
+    expect(yuanToFen('0.00500')).toBe(1);
+    expect(yuanToFen('0.1')).toBe(10);
+    expect(() => yuanToFen('1e3')).toThrow(StatementMalformed);
+  });
+});
