@@ -3,12 +3,89 @@
 // invariants: the journal balances and each contract's receivable equals its bills' outstanding amounts.
 import { expect } from 'vitest';
 import { type Orm, queryRows, sql } from '../../src/db/client.ts';
-import type { PayChannel, Provider } from '../../src/db/schema.ts';
+import { type PayChannel, PROVIDERS, type Provider } from '../../src/db/schema.ts';
+import { atSimulator } from '../../src/demo/channels.ts';
 import { chinaDate } from '../../src/domain/calendar.ts';
-import { PROVIDER_OF } from '../../src/modules/payments/channels/types.ts';
+import { type MerchantAccounts, PROVIDER_OF } from '../../src/modules/payments/channels/types.ts';
 import { newOrderNo } from '../../src/modules/payments/orders.ts';
 import { paymentsRepository } from '../../src/modules/payments/repository.ts';
+import { generateChannelKeys, startSimulator } from '../../src/simulators/index.ts';
+import type { OutgoingRequest } from '../../src/simulators/kit.ts';
+import type { TestApp } from './app.ts';
 import { accountBalance, issueBill, makeContract, makeTenant, trialBalance } from './collections.ts';
+
+/**
+ * The channel simulators in-process with fresh keys, and the test org's channels connected to them through the API.
+ * Notifications reach the app under test without a socket (`mode: 'forward'`), or are kept in `recorded` and
+ * acknowledged (`mode: 'record'`) for a test to deliver itself, as often and whenever it likes.
+ */
+export interface TestChannels {
+  simulator: Awaited<ReturnType<typeof startSimulator>>;
+  accounts: MerchantAccounts;
+  mode: 'forward' | 'record';
+  recorded: { url: string; request: OutgoingRequest }[];
+  /** The simulator's clock is this far off (a replay test makes it sign notifications in the past). */
+  clockSkewMs: number;
+  /** Delivers a (recorded) notification to the app, as the channel would. */
+  toApp(url: string, request: OutgoingRequest): Promise<{ status: number; body: string }>;
+}
+
+export async function connectTestChannels(
+  t: TestApp,
+  providers: readonly Provider[] = PROVIDERS,
+): Promise<TestChannels> {
+  const keys = generateChannelKeys('http://127.0.0.1:9');
+  const deliverToApp = async (url: string, request: OutgoingRequest) => {
+    const target = new URL(url);
+    const response = await t.app.inject({
+      method: 'POST',
+      url: `${target.pathname}${target.search}`,
+      headers: request.headers,
+      payload: request.body,
+    });
+    return { status: response.statusCode, body: response.body };
+  };
+  const state = { mode: 'forward' as TestChannels['mode'], recorded: [] as TestChannels['recorded'], clockSkewMs: 0 };
+  const simulator = await startSimulator({
+    keys: keys.simulator.keys,
+    merchants: [keys.simulator.merchant],
+    timeScale: 0.0001,
+    feeRate: '0.006',
+    now: () => new Date(Date.now() + state.clockSkewMs),
+    deliver: async (url, request) => {
+      if (state.mode === 'forward') return deliverToApp(url, request);
+      state.recorded.push({ url, request });
+      return { status: 200, body: 'success' };
+    },
+  });
+  // The same object as `state`: tests switch its mode and clock while the simulator reads them.
+  const channels: TestChannels = Object.assign(state, {
+    simulator,
+    accounts: atSimulator(keys.accounts, simulator.url),
+    toApp: deliverToApp,
+  });
+  const admin = await t.as('admin');
+  for (const provider of providers) {
+    const account = channels.accounts[provider];
+    const saved = await t.app.inject({
+      method: 'PUT',
+      url: `/api/v1/channel-settings/${provider}`,
+      headers: admin,
+      payload: { settings: account.settings, secrets: account.secrets },
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+  }
+  return channels;
+}
+
+/** A portal session of a tenant, as its login would open. */
+export async function tenantHeaders(t: TestApp, tenantId: string) {
+  const { token } = await t.app.auth.openSession(
+    { principal: 'tenant', orgId: t.orgId, tenantId },
+    { ip: '127.0.0.1', userAgent: 'vitest' },
+  );
+  return { authorization: `Bearer ${token}` };
+}
 
 export async function payingTenant(db: Orm, orgId: string, bills: { dueDate: string; amountFen: number }[]) {
   const tenant = await makeTenant(db, orgId);

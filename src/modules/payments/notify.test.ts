@@ -5,11 +5,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, problemOf, type TestApp } from '../../../test/helpers/app.ts';
 import { billState, issueBill, makeContract, makeTenant } from '../../../test/helpers/collections.ts';
-import { countWhere, expectLedgerMatchesBills, payingTenant, snapshot } from '../../../test/helpers/payments.ts';
+import {
+  connectTestChannels,
+  countWhere,
+  expectLedgerMatchesBills,
+  payingTenant,
+  snapshot,
+  type TestChannels,
+  tenantHeaders,
+} from '../../../test/helpers/payments.ts';
 import { queryRows, sql } from '../../db/client.ts';
-import { atSimulator } from '../../demo/channels.ts';
 import { addDays, chinaDate } from '../../domain/calendar.ts';
-import { generateChannelKeys, startSimulator } from '../../simulators/index.ts';
 import type { OutgoingRequest } from '../../simulators/kit.ts';
 import { signPayLink } from '../messages/pay-link.ts';
 import type { PayChannel, Provider } from './channels/types.ts';
@@ -17,65 +23,18 @@ import { ordersService, runPaymentOrdersBackstop } from './orders.ts';
 import { paymentsRepository } from './repository.ts';
 
 let t: TestApp;
-let simulator: Awaited<ReturnType<typeof startSimulator>>;
-/** forward: notifications reach the app; record: they are kept (and acknowledged) for a test to send itself. */
-let mode: 'forward' | 'record' = 'forward';
-const recorded: { url: string; request: OutgoingRequest }[] = [];
-/** The simulator's clock is this far off (a replay test makes it sign notifications in the past). */
-let clockSkewMs = 0;
-let accounts: ReturnType<typeof atSimulator>;
-
-async function toApp(url: string, request: OutgoingRequest) {
-  const target = new URL(url);
-  const response = await t.app.inject({
-    method: 'POST',
-    url: `${target.pathname}${target.search}`,
-    headers: request.headers,
-    payload: request.body,
-  });
-  return { status: response.statusCode, body: response.body };
-}
+let channels: TestChannels;
 
 beforeAll(async () => {
   t = await createTestApp();
-  const keys = generateChannelKeys('http://127.0.0.1:9');
-  simulator = await startSimulator({
-    keys: keys.simulator.keys,
-    merchants: [keys.simulator.merchant],
-    timeScale: 0.0001,
-    now: () => new Date(Date.now() + clockSkewMs),
-    deliver: async (url, request) => {
-      if (mode === 'forward') return toApp(url, request);
-      recorded.push({ url, request });
-      return { status: 200, body: 'success' };
-    },
-  });
-  accounts = atSimulator(keys.accounts, simulator.url);
-  const admin = await t.as('admin');
-  for (const provider of ['wechatpay', 'alipay', 'unionpay'] as const) {
-    const saved = await t.app.inject({
-      method: 'PUT',
-      url: `/api/v1/channel-settings/${provider}`,
-      headers: admin,
-      payload: { settings: accounts[provider].settings, secrets: accounts[provider].secrets },
-    });
-    expect(saved.statusCode, saved.body).toBe(200);
-  }
+  channels = await connectTestChannels(t);
 }, 120_000);
 afterAll(async () => {
-  await simulator?.close();
+  await channels?.simulator.close();
   await t?.close();
 });
 
 const db = () => t.database.orm;
-
-async function tenantHeaders(tenantId: string) {
-  const { token } = await t.app.auth.openSession(
-    { principal: 'tenant', orgId: t.orgId, tenantId },
-    { ip: '127.0.0.1', userAgent: 'vitest' },
-  );
-  return { authorization: `Bearer ${token}` };
-}
 
 async function orderBills(channel: PayChannel, amounts: number[] = [120_000]) {
   const p = await payingTenant(
@@ -83,7 +42,7 @@ async function orderBills(channel: PayChannel, amounts: number[] = [120_000]) {
     t.orgId,
     amounts.map((amountFen, index) => ({ dueDate: `2026-0${index + 1}-01`, amountFen })),
   );
-  const headers = await tenantHeaders(p.tenantId);
+  const headers = await tenantHeaders(t, p.tenantId);
   const created = await t.app.inject({
     method: 'POST',
     url: '/api/v1/portal/payment-orders',
@@ -95,30 +54,31 @@ async function orderBills(channel: PayChannel, amounts: number[] = [120_000]) {
 }
 
 async function pay(provider: Provider, orderNo: string, instruction: object = {}) {
-  const response = await fetch(`${simulator.url}/_sim/${provider}/orders/${orderNo}/pay`, {
+  const response = await fetch(`${channels.simulator.url}/_sim/${provider}/orders/${orderNo}/pay`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(instruction),
   });
   expect(response.status, await response.clone().text()).toBe(200);
-  await simulator.settled();
+  await channels.simulator.settled();
 }
 
 /** The next notification the simulator sends for an order paid while recording. */
 async function recordNotification(provider: Provider, orderNo: string, instruction: object = {}) {
-  mode = 'record';
-  recorded.length = 0;
+  channels.mode = 'record';
+  channels.recorded.length = 0;
   try {
     await pay(provider, orderNo, instruction);
   } finally {
-    mode = 'forward';
+    channels.mode = 'forward';
   }
-  const notification = recorded.find((item) => new URL(item.url).pathname === `/notify/${provider}`);
+  const notification = channels.recorded.find((item) => new URL(item.url).pathname === `/notify/${provider}`);
   if (!notification) throw new Error(`no ${provider} notification recorded`);
   return notification.request;
 }
 
-const deliverToApp = (provider: Provider, request: OutgoingRequest) => toApp(`http://app/notify/${provider}`, request);
+const deliverToApp = (provider: Provider, request: OutgoingRequest) =>
+  channels.toApp(`http://app/notify/${provider}`, request);
 
 describe('channel settings', () => {
   it('answers settings and fingerprints, never a secret', async () => {
@@ -132,7 +92,7 @@ describe('channel settings', () => {
     expect(wechat).toMatchObject({ configured: true, enabled: true, secretsSet: true });
     expect(wechat.fingerprints.merchantPrivateKeyPem).toMatch(/^SHA256:[0-9a-f]{64}$/);
     expect(response.body).not.toContain('PRIVATE KEY');
-    expect(response.body).not.toContain(accounts.wechatpay.secrets.apiV3Key);
+    expect(response.body).not.toContain(channels.accounts.wechatpay.secrets.apiV3Key);
     const finance = await t.app.inject({
       method: 'GET',
       url: '/api/v1/channel-settings',
@@ -168,17 +128,17 @@ describe('a notification that does not verify', () => {
 
     // The same payment as the gateway would have signed it six minutes ago.
     const late = await orderBills('wechat_native');
-    clockSkewMs = -6 * 60_000;
+    channels.clockSkewMs = -6 * 60_000;
     let replayed: OutgoingRequest;
     try {
       replayed = await recordNotification('wechatpay', late.order.orderNo);
     } finally {
-      clockSkewMs = 0;
+      channels.clockSkewMs = 0;
     }
     const beforeReplay = await snapshot(db());
     await refusedWithNothingWritten(deliverToApp('wechatpay', replayed), beforeReplay);
 
-    const probe = await fetch(`${simulator.url}/_sim/wechatpay/probe`, {
+    const probe = await fetch(`${channels.simulator.url}/_sim/wechatpay/probe`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ url: 'http://app/notify/wechatpay' }),
@@ -324,7 +284,7 @@ describe('an order paid after midnight', () => {
     const created = await t.app.inject({
       method: 'POST',
       url: '/api/v1/portal/payment-orders',
-      headers: await tenantHeaders(p.tenantId),
+      headers: await tenantHeaders(t, p.tenantId),
       payload: { billIds: [p.bills[0]!.id], channel: 'wechat_native', payableOn: '2026-01-01' },
     });
     expect(created.statusCode).toBe(400);
@@ -409,7 +369,7 @@ describe('the backstop', () => {
 
     const page = await fetch(order.payForm.action, { method: 'POST', body: new URLSearchParams(order.payForm.fields) });
     expect(page.status).toBeLessThan(400);
-    const paid = await fetch(`${simulator.url}/_sim/unionpay/orders/${order.orderNo}/pay`, {
+    const paid = await fetch(`${channels.simulator.url}/_sim/unionpay/orders/${order.orderNo}/pay`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ notify: false }),

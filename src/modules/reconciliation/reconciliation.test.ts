@@ -4,67 +4,38 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { accountBalance, trialBalance } from '../../../test/helpers/collections.ts';
-import { expectLedgerMatchesBills, orderFor, payingTenant, snapshot } from '../../../test/helpers/payments.ts';
+import {
+  connectTestChannels,
+  expectLedgerMatchesBills,
+  orderFor,
+  payingTenant,
+  snapshot,
+  type TestChannels,
+  tenantHeaders,
+} from '../../../test/helpers/payments.ts';
 import { queryRows, sql } from '../../db/client.ts';
-import { atSimulator } from '../../demo/channels.ts';
 import { addDays, chinaDate } from '../../domain/calendar.ts';
-import { generateChannelKeys, startSimulator } from '../../simulators/index.ts';
 import type { PayChannel, Provider } from '../payments/channels/types.ts';
 import { postChannelPayment } from '../payments/posting.ts';
 
 let t: TestApp;
-let simulator: Awaited<ReturnType<typeof startSimulator>>;
-let accounts: ReturnType<typeof atSimulator>;
-const db = () => t.database.orm;
+let channels: TestChannels;
 
 beforeAll(async () => {
   t = await createTestApp();
-  const keys = generateChannelKeys('http://127.0.0.1:9');
-  simulator = await startSimulator({
-    keys: keys.simulator.keys,
-    merchants: [keys.simulator.merchant],
-    timeScale: 0.0001,
-    feeRate: '0.006',
-    deliver: async (url, request) => {
-      const target = new URL(url);
-      const response = await t.app.inject({
-        method: 'POST',
-        url: `${target.pathname}${target.search}`,
-        headers: request.headers,
-        payload: request.body,
-      });
-      return { status: response.statusCode, body: response.body };
-    },
-  });
-  accounts = atSimulator(keys.accounts, simulator.url);
-  const admin = await t.as('admin');
-  for (const provider of ['wechatpay', 'alipay', 'unionpay'] as const) {
-    const saved = await t.app.inject({
-      method: 'PUT',
-      url: `/api/v1/channel-settings/${provider}`,
-      headers: admin,
-      payload: { settings: accounts[provider].settings, secrets: accounts[provider].secrets },
-    });
-    expect(saved.statusCode, saved.body).toBe(200);
-  }
+  channels = await connectTestChannels(t);
 }, 120_000);
 afterAll(async () => {
-  await simulator?.close();
+  await channels?.simulator.close();
   await t?.close();
 });
+
+const db = () => t.database.orm;
 
 /** A day of its own for each test, `back` days ago (China time). */
 const dayAgo = (back: number) => addDays(chinaDate(new Date()), -back);
 const noonOf = (date: string) => `${date}T12:00:00+08:00`;
 const fee = (fen: number) => Math.round(fen * 0.006);
-
-async function tenantHeaders(tenantId: string) {
-  const { token } = await t.app.auth.openSession(
-    { principal: 'tenant', orgId: t.orgId, tenantId },
-    { ip: '127.0.0.1', userAgent: 'vitest' },
-  );
-  return { authorization: `Bearer ${token}` };
-}
 
 /** A tenant's bill ordered through the portal and paid at the simulator on `date` (notified unless told not to). */
 async function paidOn(channel: PayChannel, provider: Provider, date: string, amountFen: number, instruction = {}) {
@@ -72,7 +43,7 @@ async function paidOn(channel: PayChannel, provider: Provider, date: string, amo
   const created = await t.app.inject({
     method: 'POST',
     url: '/api/v1/portal/payment-orders',
-    headers: await tenantHeaders(p.tenantId),
+    headers: await tenantHeaders(t, p.tenantId),
     payload: { billIds: p.bills.map((bill) => bill.id), channel },
   });
   expect(created.statusCode, created.body).toBe(201);
@@ -86,13 +57,13 @@ async function paidOn(channel: PayChannel, provider: Provider, date: string, amo
     });
     expect(page.status).toBeLessThan(400);
   }
-  const paid = await fetch(`${simulator.url}/_sim/${provider}/orders/${order.orderNo}/pay`, {
+  const paid = await fetch(`${channels.simulator.url}/_sim/${provider}/orders/${order.orderNo}/pay`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ paidAt: noonOf(date), ...instruction }),
   });
   expect(paid.status, await paid.clone().text()).toBe(200);
-  await simulator.settled();
+  await channels.simulator.settled();
   return { ...p, orderNo: order.orderNo as string, amountFen: order.amountFen as number };
 }
 
@@ -235,17 +206,17 @@ describe('differences', () => {
       [{ id: ghost.bills[0]!.id, amountFen: 7_000 }],
       'unionpay',
       {
-        merchantId: accounts.unionpay.settings.merId,
+        merchantId: channels.accounts.unionpay.settings.merId,
       },
     );
     const posted = await postChannelPayment(
       t.app.payments,
-      { orgId: t.orgId, provider: 'unionpay', merchantId: accounts.unionpay.settings.merId },
+      { orgId: t.orgId, provider: 'unionpay', merchantId: channels.accounts.unionpay.settings.merId },
       {
         orderNo: ghostOrder.orderNo,
         transactionId: '999999999999999999999',
         amountFen: 7_000,
-        merchantId: accounts.unionpay.settings.merId,
+        merchantId: channels.accounts.unionpay.settings.merId,
         paidAt: new Date(noonOf(date)),
       },
       'notification',
@@ -288,13 +259,13 @@ describe('differences', () => {
       ghost.tenantId,
       [{ id: ghost.bills[0]!.id, amountFen: 8_800 }],
       'wechat_native',
-      { merchantId: accounts.wechatpay.settings.mchid, appId: accounts.wechatpay.settings.appid },
+      { merchantId: channels.accounts.wechatpay.settings.mchid, appId: channels.accounts.wechatpay.settings.appid },
     );
     const account = {
       orgId: t.orgId,
       provider: 'wechatpay' as const,
-      merchantId: accounts.wechatpay.settings.mchid,
-      appId: accounts.wechatpay.settings.appid,
+      merchantId: channels.accounts.wechatpay.settings.mchid,
+      appId: channels.accounts.wechatpay.settings.appid,
     };
     const posted = await postChannelPayment(
       t.app.payments,

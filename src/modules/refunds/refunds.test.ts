@@ -4,55 +4,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, problemOf, type TestApp } from '../../../test/helpers/app.ts';
 import { accountBalance, billState, issueBill, makeContract, makeTenant } from '../../../test/helpers/collections.ts';
-import { expectLedgerMatchesBills, payingTenant, snapshot } from '../../../test/helpers/payments.ts';
+import {
+  connectTestChannels,
+  expectLedgerMatchesBills,
+  payingTenant,
+  snapshot,
+  type TestChannels,
+  tenantHeaders,
+} from '../../../test/helpers/payments.ts';
 import { type Orm, queryRows, sql } from '../../db/client.ts';
-import { atSimulator } from '../../demo/channels.ts';
 import { DEMO_PASSWORD } from '../../demo/seed.ts';
-import { generateChannelKeys, startSimulator } from '../../simulators/index.ts';
-import type { OutgoingRequest } from '../../simulators/kit.ts';
 import { type Actor, systemActor } from '../audit/service.ts';
 import { journal } from '../ledger/journal.ts';
 
 let t: TestApp;
-let simulator: Awaited<ReturnType<typeof startSimulator>>;
-let mode: 'forward' | 'record' = 'forward';
-const recorded: { url: string; request: OutgoingRequest }[] = [];
-
-async function toApp(url: string, request: OutgoingRequest) {
-  const target = new URL(url);
-  const response = await t.app.inject({
-    method: 'POST',
-    url: `${target.pathname}${target.search}`,
-    headers: request.headers,
-    payload: request.body,
-  });
-  return { status: response.statusCode, body: response.body };
-}
+let channels: TestChannels;
 
 beforeAll(async () => {
   t = await createTestApp();
-  const keys = generateChannelKeys('http://127.0.0.1:9');
-  simulator = await startSimulator({
-    keys: keys.simulator.keys,
-    merchants: [keys.simulator.merchant],
-    timeScale: 0.0001,
-    deliver: async (url, request) => {
-      if (mode === 'forward') return toApp(url, request);
-      recorded.push({ url, request });
-      return { status: 200, body: 'success' };
-    },
-  });
-  const accounts = atSimulator(keys.accounts, simulator.url);
-  const saved = await t.app.inject({
-    method: 'PUT',
-    url: '/api/v1/channel-settings/wechatpay',
-    headers: await t.as('admin'),
-    payload: { settings: accounts.wechatpay.settings, secrets: accounts.wechatpay.secrets },
-  });
-  expect(saved.statusCode, saved.body).toBe(200);
+  channels = await connectTestChannels(t, ['wechatpay']);
 }, 120_000);
 afterAll(async () => {
-  await simulator?.close();
+  await channels?.simulator.close();
   await t?.close();
 });
 
@@ -61,14 +34,6 @@ const db = (): Orm => t.database.orm;
 async function withMobile(tenantId: string) {
   const phone = t.app.payments.pii.encrypt('phone', '13800138000');
   await db().execute(sql`UPDATE tenants SET phone_enc = ${phone} WHERE id = ${tenantId}`);
-}
-
-async function tenantHeaders(tenantId: string) {
-  const { token } = await t.app.auth.openSession(
-    { principal: 'tenant', orgId: t.orgId, tenantId },
-    { ip: '127.0.0.1', userAgent: 'vitest' },
-  );
-  return { authorization: `Bearer ${token}` };
 }
 
 async function api(method: 'GET' | 'POST', url: string, user: string, payload?: object) {
@@ -93,7 +58,7 @@ async function overpaidByWechat(amountFen = 120_000) {
   const created = await t.app.inject({
     method: 'POST',
     url: '/api/v1/portal/payment-orders',
-    headers: await tenantHeaders(p.tenantId),
+    headers: await tenantHeaders(t, p.tenantId),
     payload: { billIds: [p.bills[0]!.id], channel: 'wechat_native' },
   });
   expect(created.statusCode, created.body).toBe(201);
@@ -106,13 +71,13 @@ async function overpaidByWechat(amountFen = 120_000) {
     billIds: [p.bills[0]!.id],
   });
   expect(desk.statusCode, desk.body).toBe(201);
-  const paid = await fetch(`${simulator.url}/_sim/wechatpay/orders/${order.orderNo}/pay`, {
+  const paid = await fetch(`${channels.simulator.url}/_sim/wechatpay/orders/${order.orderNo}/pay`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: '{}',
   });
   expect(paid.status, await paid.clone().text()).toBe(200);
-  await simulator.settled();
+  await channels.simulator.settled();
   const [payment] = await queryRows<{ id: string; advance_fen: string }>(
     db(),
     sql`SELECT id, advance_fen::text FROM payments WHERE payment_order_no = ${order.orderNo}`,
@@ -156,22 +121,22 @@ describe('an overpayment refunded through WeChat Pay', () => {
     expect(refund).toMatchObject({ status: 'requested', provider: 'wechatpay', amountFen: 100_000 });
     expect(refund.refundNo).toMatch(/^RF\d{24}$/);
 
-    mode = 'record';
-    recorded.length = 0;
+    channels.mode = 'record';
+    channels.recorded.length = 0;
     let approved: Awaited<ReturnType<typeof api>>;
     try {
       approved = await api('POST', `/refunds/${refund.id}/approve`, 'shenpi', { note: '同意' });
-      await simulator.settled();
+      await channels.simulator.settled();
     } finally {
-      mode = 'forward';
+      channels.mode = 'forward';
     }
     expect(approved.statusCode, approved.body).toBe(200);
     expect(approved.json()).toMatchObject({ status: 'paying', decidedByName: 'shenpi' });
     expect(await orderStatus(p.orderNo)).toBe('refunding');
 
-    const notification = recorded.find((item) => new URL(item.url).pathname === '/notify/wechatpay');
+    const notification = channels.recorded.find((item) => new URL(item.url).pathname === '/notify/wechatpay');
     expect(notification, 'REFUND.SUCCESS sent').toBeDefined();
-    const first = await toApp(notification!.url, notification!.request);
+    const first = await channels.toApp(notification!.url, notification!.request);
     expect(first.status).toBeLessThan(300);
     const done = (await api('GET', `/refunds/${refund.id}`, 'caiwu')).json();
     expect(done).toMatchObject({ status: 'refunded', method: 'original_channel' });
@@ -184,7 +149,7 @@ describe('an overpayment refunded through WeChat Pay', () => {
     // The channel sends it again: acknowledged, nothing changes.
     const before = await snapshot(db());
     const journalBefore = await queryRows(db(), sql`SELECT count(*)::text AS n FROM journal_entries`);
-    const again = await toApp(notification!.url, notification!.request);
+    const again = await channels.toApp(notification!.url, notification!.request);
     expect(again.status).toBeLessThan(300);
     expect(await snapshot(db())).toEqual(before);
     expect(await queryRows(db(), sql`SELECT count(*)::text AS n FROM journal_entries`)).toEqual(journalBefore);
