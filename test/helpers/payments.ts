@@ -1,7 +1,7 @@
 // Shared by the online payment tests: a tenant with bills, orders written straight into the database (for postings
 // built by hand), what the database holds (a snapshot to prove a refused notification wrote nothing), and the ledger
 // invariants: the journal balances and each contract's receivable equals its bills' outstanding amounts.
-import { expect } from 'vitest';
+import { expect, inject } from 'vitest';
 import { type Orm, queryRows, sql } from '../../src/db/client.ts';
 import { type PayChannel, PROVIDERS, type Provider } from '../../src/db/schema.ts';
 import { atSimulator } from '../../src/demo/channels.ts';
@@ -9,7 +9,8 @@ import { chinaDate } from '../../src/domain/calendar.ts';
 import { type MerchantAccounts, PROVIDER_OF } from '../../src/modules/payments/channels/types.ts';
 import { newOrderNo } from '../../src/modules/payments/orders.ts';
 import { paymentsRepository } from '../../src/modules/payments/repository.ts';
-import { generateChannelKeys, startSimulator } from '../../src/simulators/index.ts';
+import { startSimulator } from '../../src/simulators/index.ts';
+import type { ChannelKeys } from '../../src/simulators/keys.ts';
 import type { OutgoingRequest } from '../../src/simulators/kit.ts';
 import type { TestApp } from './app.ts';
 import { accountBalance, issueBill, makeContract, makeTenant, trialBalance } from './collections.ts';
@@ -30,11 +31,16 @@ export interface TestChannels {
   toApp(url: string, request: OutgoingRequest): Promise<{ status: number; body: string }>;
 }
 
+/** The run's shared merchant and simulator keys (made once by test/helpers/channel-keys-setup.ts). */
+export function testChannelKeys(): ChannelKeys {
+  return structuredClone(inject('testChannelKeys'));
+}
+
 export async function connectTestChannels(
   t: TestApp,
   providers: readonly Provider[] = PROVIDERS,
 ): Promise<TestChannels> {
-  const keys = generateChannelKeys('http://127.0.0.1:9');
+  const keys = testChannelKeys();
   const deliverToApp = async (url: string, request: OutgoingRequest) => {
     const target = new URL(url);
     const response = await t.app.inject({

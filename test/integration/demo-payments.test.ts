@@ -7,9 +7,10 @@ import { queryRows, sql } from '../../src/db/client.ts';
 import { atSimulator, connectDemoChannels } from '../../src/demo/channels.ts';
 import { type DemoPaymentsOutcome, seedDemoPayments } from '../../src/demo/payments.ts';
 import { addMonthsClamped, chinaDate } from '../../src/domain/calendar.ts';
-import { generateChannelKeys, startSimulator } from '../../src/simulators/index.ts';
+import { startSimulator } from '../../src/simulators/index.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { accountBalance, issueBill, trialBalance } from '../helpers/collections.ts';
+import { testChannelKeys } from '../helpers/payments.ts';
 
 const PROVIDERS = ['wechatpay', 'alipay', 'unionpay'] as const;
 
@@ -30,7 +31,7 @@ describe('demo payments', () => {
   beforeAll(async () => {
     test = await createTestApp();
     // Fresh keys; the simulator learns its real port on listening, the org's settings follow it.
-    const keys = generateChannelKeys('http://127.0.0.1:9');
+    const keys = testChannelKeys();
     simulator = await startSimulator({
       keys: keys.simulator.keys,
       merchants: [keys.simulator.merchant],
