@@ -4,7 +4,6 @@
 // a difference for finance. The matched money is settled in one entry per run: Dr 1002 net + Dr 6603 fee / Cr 1012.
 // The same file imported again changes nothing and answers the earlier run.
 
-import { createHash } from 'node:crypto';
 import type { Provider } from '../../db/schema.ts';
 import { addDays } from '../../domain/calendar.ts';
 import { formatYuan } from '../../domain/money.ts';
@@ -13,6 +12,7 @@ import { type Actor, auditService } from '../audit/service.ts';
 import { CLEARING_ACCOUNT } from '../ledger/chart.ts';
 import { journal } from '../ledger/journal.ts';
 import { adapterForOrg, providerParam } from '../payments/channel-settings.ts';
+import { emptyStatement } from '../payments/channels/statement-file.ts';
 import { type ChannelAdapter, ChannelError, type StatementFile } from '../payments/channels/types.ts';
 import { MerchantMismatch, postChannelPayment } from '../payments/posting.ts';
 import type { PaymentsDeps } from '../payments/service.ts';
@@ -155,9 +155,13 @@ export const reconciliationService = {
       if (!(error instanceof ChannelError && error.code === NO_STATEMENT[provider])) {
         throw statementUnavailable(provider, error);
       }
-      file = { provider, date, format: FORMAT_OF[provider], content: Buffer.alloc(0) };
+      file = emptyStatement({ provider, date, format: FORMAT_OF[provider] });
     }
-    return reconciliationService.reconcileFile(deps, actor, adapter, file);
+    try {
+      return await reconciliationService.reconcileFile(deps, actor, adapter, file);
+    } finally {
+      await file.dispose();
+    }
   },
 
   /** Reconciles a statement file already in hand (fetched, or later uploaded by hand). */
@@ -167,7 +171,7 @@ export const reconciliationService = {
     adapter: ChannelAdapter,
     file: StatementFile,
   ): Promise<ReconciliationView> {
-    const fileHash = createHash('sha256').update(file.content).digest('hex');
+    const fileHash = file.fileHash;
     const staged = await deps.db.transaction(async (tx) => {
       const run = await repo.insertRun(tx, {
         orgId: actor.orgId,
@@ -184,7 +188,7 @@ export const reconciliationService = {
       let lineNo = 0;
       try {
         // An empty file stands for the channel's "no statement that day": no lines, but orders here still checked.
-        for (const line of file.content.length > 0 ? statementLines(file) : []) {
+        for await (const line of statementLines(file)) {
           lineNo += 1;
           chunk.push(stagedLine(run, lineNo, line));
           if (chunk.length >= STAGE_CHUNK) {

@@ -5,6 +5,7 @@
 
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { AlipaySdk } from 'alipay-sdk';
+import { isZip, peekStart, spoolStatement } from './statement-file.ts';
 import {
   type ChannelAdapter,
   type ChannelAnswer,
@@ -24,6 +25,7 @@ import {
 import {
   beijingDateTime,
   callChannel,
+  downloadFromChannel,
   fenToYuan,
   parseBeijing,
   readSetting,
@@ -469,8 +471,9 @@ export class AlipayAdapter implements ChannelAdapter {
     const downloadUrl = text(node, 'bill_download_url');
     if (!downloadUrl) throw untrustedResponse('alipay', '缺少账单下载地址');
     // The address is a short-lived signed link; the file itself carries no signature.
-    const response = await callChannel('alipay', this.wire, downloadUrl, { method: 'GET' });
+    const response = await downloadFromChannel('alipay', this.wire, downloadUrl, { method: 'GET' });
     if (response.status !== 200) {
+      await response.cancel();
       throw new ChannelError(
         'alipay',
         `HTTP_${response.status}`,
@@ -478,10 +481,12 @@ export class AlipayAdapter implements ChannelAdapter {
         response.status,
       );
     }
-    if (response.body.subarray(0, 2).toString('latin1') !== 'PK') {
+    const { head, stream } = await peekStart(response.body, 2);
+    if (!isZip(head)) {
+      await response.cancel();
       throw new ChannelError('alipay', 'BILL_NOT_ZIP', '支付宝账单文件不是 zip 压缩包，请重新下载');
     }
-    return { provider: 'alipay', date, format: 'alipay_zip', content: response.body };
+    return spoolStatement({ provider: 'alipay', date, format: 'alipay_zip' }, stream);
   }
 }
 

@@ -2,10 +2,14 @@
 // their own keys): orders of each kind, query, close, refund and its query, the statement file, and the
 // notifications the simulator sends, verified as production verifies them; tampered ones are refused.
 
+import fs from 'node:fs';
+import os from 'node:os';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../../simulators/index.ts';
 import { generateChannelKeys } from '../../../simulators/keys.ts';
 import { adapterFor, PROVIDERS_MODULES } from './index.ts';
+import { statementBytes } from './statement-file.ts';
 import { injectFetch, lowerCaseHeaders, tamperingFetch } from './testing.ts';
 import {
   type ChannelAdapter,
@@ -214,9 +218,28 @@ describe('WeChat Pay adapter against the simulator', () => {
   it("downloads today's trade bill, SHA1 checked", async () => {
     const statement = await wechat().fetchStatement(today());
     expect(statement.format).toBe('wechat_csv');
-    const text = statement.content.toString('utf8');
+    const text = (await statementBytes(statement)).toString('utf8');
     expect(text).toContain('交易时间,公众账号ID,商户号');
     expect(text).toContain('总交易单数');
+    expect(statement.byteLength).toBe(Buffer.byteLength(text));
+    await statement.dispose();
+    await statement.dispose();
+    expect(() => statement.chunks()).toThrow();
+  });
+
+  it('refuses a trade bill whose SHA1 does not match, and leaves no spooled file behind', async () => {
+    const spooled = () => fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('assetpay-statement-'));
+    const before = spooled().length;
+    const altering = (async (input: string | URL | Request, init?: RequestInit) => {
+      const response = await fetchImpl(input, init);
+      if (!String(input).includes('/billdownload/')) return response;
+      const csv = gunzipSync(Buffer.from(await response.arrayBuffer())).toString('utf8');
+      return new Response(new Uint8Array(gzipSync(csv.replace('SUCCESS', 'REFUND'))), { status: 200 });
+    }) as typeof fetch;
+    await expect(adapter('wechatpay', { fetchImpl: altering }).fetchStatement(today())).rejects.toMatchObject({
+      code: 'BILL_HASH_MISMATCH',
+    });
+    expect(spooled().length).toBeLessThanOrEqual(before);
   });
 });
 
@@ -302,7 +325,8 @@ describe('Alipay adapter against the simulator', () => {
   it("downloads today's bill zip", async () => {
     const statement = await alipay().fetchStatement(today());
     expect(statement.format).toBe('alipay_zip');
-    expect(statement.content.subarray(0, 2).toString('latin1')).toBe('PK');
+    expect((await statementBytes(statement)).subarray(0, 2).toString('latin1')).toBe('PK');
+    await statement.dispose();
   });
 });
 
@@ -399,6 +423,7 @@ describe('UnionPay adapter against the simulator', () => {
   it("downloads today's settlement file", async () => {
     const statement = await unionpay().fetchStatement(today());
     expect(statement.format).toBe('unionpay_text');
-    expect(statement.content.subarray(0, 2).toString('latin1')).toBe('PK');
+    expect((await statementBytes(statement)).subarray(0, 2).toString('latin1')).toBe('PK');
+    await statement.dispose();
   });
 });

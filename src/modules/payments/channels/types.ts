@@ -3,6 +3,7 @@
 // them at the simulators (src/simulators) through the merchant settings' base URLs.
 
 import type { PayChannel, Provider } from '../../../db/schema.ts';
+import type { StatementFile } from './statement-file.ts';
 
 export type { PayChannel, Provider };
 
@@ -202,14 +203,7 @@ export interface ChannelAnswer {
   body: string;
 }
 
-/** A statement file as the channel gives it (#7 parses it). */
-export interface StatementFile {
-  provider: Provider;
-  date: string;
-  /** wechat: CSV text (after gunzip, SHA1 checked); alipay: the zip; unionpay: the file's bytes. */
-  format: 'wechat_csv' | 'alipay_zip' | 'unionpay_text';
-  content: Buffer;
-}
+export type { StatementFile, StatementFormat } from './statement-file.ts';
 
 /** A channel error a person can act on (e.g. 404 ORDER_NOT_EXIST, ACQ.TRADE_NOT_EXIST, respCode 34). */
 export class ChannelError extends Error {
@@ -241,6 +235,7 @@ export interface ChannelAdapter {
   acknowledge(): ChannelAnswer;
   /** The channel's failure answer with a message (4xx). */
   refuse(status: number, message: string): ChannelAnswer;
+  /** The day's statement, spooled to a temporary file: the caller disposes of it. */
   fetchStatement(date: string): Promise<StatementFile>;
 }
 

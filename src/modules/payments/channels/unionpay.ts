@@ -5,6 +5,7 @@
 
 import { createHash, createPrivateKey, createSign, createVerify, type KeyObject, X509Certificate } from 'node:crypto';
 import { inflateRawSync, inflateSync } from 'node:zlib';
+import { spoolStatement } from './statement-file.ts';
 import {
   type ChannelAdapter,
   type ChannelAnswer,
@@ -523,8 +524,9 @@ export class UnionpayAdapter implements ChannelAdapter {
       fileType: '00',
     });
     if (!answer.fileContent) throw untrustedResponse('unionpay', '缺少文件内容');
+    // The gateway answers with the whole file in one form field: it is in memory already, and spooled like the others.
     const packed = Buffer.from(answer.fileContent, 'base64');
-    return { provider: 'unionpay', date, format: 'unionpay_text', content: inflated(packed) };
+    return spoolStatement({ provider: 'unionpay', date, format: 'unionpay_text' }, inflated(packed));
   }
 }
 

@@ -3,9 +3,10 @@
 // wechatpay-axios-plugin's Formatter, Rsa and Aes (the same code its client runs); the HTTP call is ours so that
 // every call has a deadline and every failure reads as a ChannelError.
 
-import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createGunzip } from 'node:zlib';
 import { Aes, Formatter, Rsa } from 'wechatpay-axios-plugin';
+import { digestTap, isGzip, peekStart, spoolStatement } from './statement-file.ts';
 import {
   type ChannelAdapter,
   type ChannelAnswer,
@@ -25,6 +26,7 @@ import {
 import {
   beijingRfc3339,
   callChannel,
+  downloadFromChannel,
   integerFen,
   readSetting,
   untrustedResponse,
@@ -480,11 +482,12 @@ export class WechatpayAdapter implements ChannelAdapter {
     const hashValue = typeof json.hash_value === 'string' ? json.hash_value.toLowerCase() : undefined;
     if (!downloadUrl || !hashValue) throw untrustedResponse('wechatpay', '缺少账单下载地址或摘要');
     // The download is signed like any request; the file itself is not signed, its SHA1 is checked instead.
-    const response = await callChannel('wechatpay', this.wire, downloadUrl, {
+    const response = await downloadFromChannel('wechatpay', this.wire, downloadUrl, {
       method: 'GET',
       headers: { Authorization: this.authorization('GET', downloadUrl, ''), 'User-Agent': 'AssetPay' },
     });
     if (response.status >= 300) {
+      await response.cancel();
       throw new ChannelError(
         'wechatpay',
         `HTTP_${response.status}`,
@@ -492,25 +495,28 @@ export class WechatpayAdapter implements ChannelAdapter {
         response.status,
       );
     }
-    let content = response.body;
-    if (content[0] === 0x1f && content[1] === 0x8b) {
-      try {
-        content = gunzipSync(content);
-      } catch {
+    // Unzipped on the way to disk; the channel's digest covers the CSV as unzipped.
+    const { head, stream } = await peekStart(response.body, 2);
+    const check = digestTap(json.hash_type === 'SM3' ? 'sm3' : 'sha1');
+    const file = await spoolStatement({ provider: 'wechatpay', date, format: 'wechat_csv' }, stream, [
+      ...(isGzip(head) ? [createGunzip()] : []),
+      check,
+    ]).catch((error: unknown) => {
+      if (error instanceof ChannelError) throw error;
+      if (String((error as { code?: unknown })?.code ?? '').startsWith('Z_')) {
         throw untrustedResponse('wechatpay', '的账单文件无法解压');
       }
-    }
-    const actual = createHash(json.hash_type === 'SM3' ? 'sm3' : 'sha1')
-      .update(content)
-      .digest('hex');
-    if (actual !== hashValue) {
+      throw error;
+    });
+    if (check.digest() !== hashValue) {
+      await file.dispose();
       throw new ChannelError(
         'wechatpay',
         'BILL_HASH_MISMATCH',
         '微信支付账单文件的摘要不符（下载不完整或被篡改），请重新下载',
       );
     }
-    return { provider: 'wechatpay', date, format: 'wechat_csv', content };
+    return file;
   }
 }
 

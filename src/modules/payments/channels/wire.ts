@@ -38,27 +38,86 @@ export async function callChannel(
   try {
     response = await wire.fetchImpl(url, { ...init, signal: AbortSignal.timeout(wire.timeoutMs) });
   } catch (error) {
-    const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-    if (timedOut) {
-      throw new ChannelError(
-        provider,
-        'TIMEOUT',
-        `${CHANNEL_NAMES[provider]}在 ${Math.round(wire.timeoutMs / 1000)} 秒内没有应答，请稍后重试；订单状态以查询结果为准`,
-      );
-    }
-    throw new ChannelError(
-      provider,
-      'NETWORK',
-      `无法连接${CHANNEL_NAMES[provider]}（${new URL(url).host}），请检查网络或渠道设置中的网关地址后重试`,
-    );
+    throw unreachable(provider, wire, url, error);
   }
   let body: Buffer;
   try {
     body = Buffer.from(await response.arrayBuffer());
   } catch {
-    throw new ChannelError(provider, 'NETWORK', `${CHANNEL_NAMES[provider]}的应答没有完整收到，请稍后重试`);
+    throw incomplete(provider);
   }
   return { status: response.status, headers: response.headers, body };
+}
+
+function unreachable(provider: Provider, wire: WireOptions, url: string, error: unknown): ChannelError {
+  const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+  if (timedOut) {
+    return new ChannelError(
+      provider,
+      'TIMEOUT',
+      `${CHANNEL_NAMES[provider]}在 ${Math.round(wire.timeoutMs / 1000)} 秒内没有应答，请稍后重试；订单状态以查询结果为准`,
+    );
+  }
+  return new ChannelError(
+    provider,
+    'NETWORK',
+    `无法连接${CHANNEL_NAMES[provider]}（${new URL(url).host}），请检查网络或渠道设置中的网关地址后重试`,
+  );
+}
+
+const incomplete = (provider: Provider) =>
+  new ChannelError(provider, 'NETWORK', `${CHANNEL_NAMES[provider]}的应答没有完整收到，请稍后重试`);
+
+export interface WireDownload {
+  status: number;
+  headers: Headers;
+  /** The body as it arrives; read it once, or `cancel()` it. */
+  body: AsyncIterable<Uint8Array>;
+  cancel(): Promise<void>;
+}
+
+/**
+ * A file download (statements): like `callChannel`, but the body streams. The deadline applies to the answer and
+ * then to every pause between chunks, so a large file may take as long as it keeps arriving.
+ */
+export async function downloadFromChannel(
+  provider: Provider,
+  wire: WireOptions,
+  url: string,
+  init: { method: 'GET'; headers?: Record<string, string> },
+): Promise<WireDownload> {
+  const controller = new AbortController();
+  const idle = setTimeout(() => controller.abort(), wire.timeoutMs);
+  let response: Response;
+  try {
+    response = await wire.fetchImpl(url, { ...init, signal: controller.signal });
+  } catch (error) {
+    clearTimeout(idle);
+    throw unreachable(provider, wire, url, error);
+  }
+  const stream = response.body;
+  async function* body() {
+    if (!stream) return;
+    try {
+      for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
+        idle.refresh();
+        yield chunk;
+      }
+    } catch {
+      throw incomplete(provider);
+    } finally {
+      clearTimeout(idle);
+    }
+  }
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: body(),
+    async cancel() {
+      clearTimeout(idle);
+      await stream?.cancel().catch(() => {});
+    },
+  };
 }
 
 /** The response of a channel could not be trusted: a bad or missing signature, or a body that does not parse. */

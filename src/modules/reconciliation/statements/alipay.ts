@@ -31,13 +31,13 @@ const cellsOf = (line: string): string[] => {
   return cells;
 };
 
-export function* alipayBillLines(zip: Uint8Array): Generator<StatementLine> {
+export async function* alipayBillLines(zip: AsyncIterable<Uint8Array>): AsyncGenerator<StatementLine> {
   const detail = zipEntryChunks(zip, (name) => name.endsWith('业务明细.csv'));
   let header: Map<string, number> | undefined;
   let trades = 0;
   let refunds = 0;
   let ended = false;
-  for (const line of textLines(detail, 'gbk')) {
+  for await (const line of textLines(detail, 'gbk')) {
     if (line.startsWith('#')) {
       const total = line.match(/^#交易合计：(\d+)笔/);
       if (total && Number(total[1]) !== trades) {

@@ -6,14 +6,17 @@ import { wechatTradeBillLines } from './wechatpay.ts';
 
 export { type StatementLine, StatementMalformed } from './lines.ts';
 
-/** The lines of a channel's statement file, read one at a time. */
-export function statementLines(file: StatementFile): Generator<StatementLine> {
+/** The lines of a channel's statement file, read one at a time as its chunks arrive (an empty file has none). */
+export function statementLines(file: StatementFile): AsyncGenerator<StatementLine> {
+  if (file.byteLength === 0) return noLines();
   switch (file.format) {
     case 'wechat_csv':
-      return wechatTradeBillLines(file.content);
+      return wechatTradeBillLines(file.chunks());
     case 'alipay_zip':
-      return alipayBillLines(file.content);
+      return alipayBillLines(file.chunks());
     case 'unionpay_text':
-      return unionpayFileLines(file.content, file.date);
+      return unionpayFileLines(file.chunks(), file.date);
   }
 }
+
+async function* noLines(): AsyncGenerator<StatementLine> {}

@@ -35,30 +35,35 @@ export function yuanToFen(text: string): number {
 }
 
 /** The lines of a text arriving in chunks, decoded as `encoding`, without line ends and the byte order mark. */
-export function* textLines(chunks: Iterable<Uint8Array>, encoding: 'utf8' | 'gbk'): Generator<string> {
+export async function* textLines(chunks: AsyncIterable<Uint8Array>, encoding: 'utf8' | 'gbk'): AsyncGenerator<string> {
   const decoder = iconv.getDecoder(encoding, { stripBOM: true });
   let pending = '';
-  const cut = function* (text: string) {
-    pending += text;
-    let end = pending.indexOf('\n');
-    while (end >= 0) {
-      yield pending.slice(0, end).replace(/\r$/, '');
-      pending = pending.slice(end + 1);
-      end = pending.indexOf('\n');
+  function* cut(decoded: string) {
+    const text = pending + decoded;
+    let start = 0;
+    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+      yield text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
+      start = end + 1;
     }
-  };
-  for (const chunk of chunks) yield* cut(decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length)));
+    pending = text.slice(start);
+  }
+  for await (const chunk of chunks) {
+    yield* cut(decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length)));
+  }
   yield* cut(decoder.end() ?? '');
   if (pending.replace(/\r$/, '') !== '') yield pending.replace(/\r$/, '');
 }
 
-/** A buffer in slices (a downloaded file read as if it streamed in). */
-export function* slices(content: Uint8Array, size = 64 * 1024): Generator<Uint8Array> {
+/** A buffer in slices, as if it streamed in (tests, and files already in memory). */
+export async function* slices(content: Uint8Array, size = 64 * 1024): AsyncGenerator<Uint8Array> {
   for (let start = 0; start < content.length; start += size) yield content.subarray(start, start + size);
 }
 
 /** The inflated bytes of the zip entries `pick` chooses, as they come out of the zip (fflate's streaming unzip). */
-export function* zipEntryChunks(zip: Uint8Array, pick: (name: string) => boolean): Generator<Uint8Array> {
+export async function* zipEntryChunks(
+  zip: AsyncIterable<Uint8Array>,
+  pick: (name: string) => boolean,
+): AsyncGenerator<Uint8Array> {
   const out: Uint8Array[] = [];
   let failure: Error | undefined;
   let found = false;
@@ -72,13 +77,23 @@ export function* zipEntryChunks(zip: Uint8Array, pick: (name: string) => boolean
     file.start();
   });
   unzip.register(UnzipInflate);
-  const size = 64 * 1024;
-  for (let start = 0; start < zip.length || start === 0; start += size) {
-    unzip.push(zip.subarray(start, start + size), start + size >= zip.length);
+  const push = (bytes: Uint8Array, final: boolean) => {
+    try {
+      unzip.push(bytes, final);
+    } catch (error) {
+      failure = error as Error;
+    }
     if (failure) throw new StatementMalformed(`压缩包无法解压：${failure.message}`);
-    while (out.length > 0) yield out.shift()!;
-    if (zip.length === 0) break;
+  };
+  // Inflated output is handed on before the next compressed chunk is read: memory stays at a chunk or two.
+  for await (const chunk of zip) {
+    for (let start = 0; start < chunk.length; start += 64 * 1024) {
+      push(chunk.subarray(start, start + 64 * 1024), false);
+      while (out.length > 0) yield out.shift()!;
+    }
   }
+  push(new Uint8Array(0), true);
+  while (out.length > 0) yield out.shift()!;
   if (!found) throw new StatementMalformed('压缩包中没有对账明细文件');
 }
 

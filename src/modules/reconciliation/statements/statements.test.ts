@@ -2,16 +2,17 @@
 // header name, totals tied out; a file cut short or altered is refused.
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import iconv from 'iconv-lite';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chinaDate } from '../../../domain/calendar.ts';
 import { createSimulator, type Simulator } from '../../../simulators/index.ts';
 import { generateChannelKeys } from '../../../simulators/keys.ts';
 import { adapterFor } from '../../payments/channels/index.ts';
+import { statementBytes } from '../../payments/channels/statement-file.ts';
 import { injectFetch } from '../../payments/channels/testing.ts';
 import type { ChannelAdapter, PayChannel, Provider, StatementFile } from '../../payments/channels/types.ts';
 import { newOrderNo } from '../../payments/orders.ts';
 import { type StatementLine, StatementMalformed, statementLines } from './index.ts';
-import { yuanToFen } from './lines.ts';
+import { slices, textLines, yuanToFen } from './lines.ts';
 
 const keys = generateChannelKeys('http://sim.test');
 let simulator: Simulator;
@@ -66,7 +67,26 @@ async function paidOrder(channel: PayChannel, provider: Provider, amountFen: num
 }
 
 const today = () => chinaDate(new Date());
-const read = (file: StatementFile) => [...statementLines(file)];
+const read = async (file: StatementFile) => {
+  const lines: StatementLine[] = [];
+  for await (const line of statementLines(file)) lines.push(line);
+  return lines;
+};
+const fetched: StatementFile[] = [];
+const fetchStatement = async (provider: Provider) => {
+  const file = await adapter(provider).fetchStatement(today());
+  fetched.push(file);
+  return file;
+};
+afterEach(async () => {
+  for (const file of fetched.splice(0)) await file.dispose();
+});
+/** The same statement with other bytes (a damaged copy). */
+const withBytes = (file: StatementFile, bytes: Uint8Array): StatementFile => ({
+  ...file,
+  byteLength: bytes.length,
+  chunks: () => slices(bytes, 7),
+});
 const fee = (fen: number) => Math.round(fen * 0.006);
 
 describe.each([
@@ -89,8 +109,8 @@ describe.each([
     expect(refund.state).not.toBe('failed');
     await simulator.settled();
 
-    const file = await adapter(provider).fetchStatement(today());
-    const lines = read(file);
+    const file = await fetchStatement(provider);
+    const lines = await read(file);
     const byOrder = (orderNo: string) => lines.find((line) => line.kind === 'payment' && line.orderNo === orderNo);
     expect(byOrder(first.orderNo)).toMatchObject<Partial<StatementLine>>({
       transactionId: first.transactionId,
@@ -111,27 +131,40 @@ describe.each([
 describe('a damaged statement', () => {
   it('WeChat: a detail row removed no longer ties out to the summary', async () => {
     await paidOrder('wechat_native', 'wechatpay', 5_000);
-    const file = await adapter('wechatpay').fetchStatement(today());
-    const rows = file.content.toString('utf8').split('\r\n');
+    const file = await fetchStatement('wechatpay');
+    const rows = (await statementBytes(file)).toString('utf8').split('\r\n');
     const cut = Buffer.from([...rows.slice(0, 1), ...rows.slice(2)].join('\r\n'), 'utf8');
-    expect(() => read({ ...file, content: cut })).toThrow(StatementMalformed);
+    await expect(read(withBytes(file, cut))).rejects.toThrow(StatementMalformed);
     const truncated = Buffer.from(rows.slice(0, 2).join('\r\n'), 'utf8');
-    expect(() => read({ ...file, content: truncated })).toThrow(/汇总/);
+    await expect(read(withBytes(file, truncated))).rejects.toThrow(/汇总/);
   });
 
   it('Alipay: GBK text is decoded, and a file without its end marker is refused', async () => {
     await paidOrder('alipay_qr', 'alipay', 5_000);
-    const file = await adapter('alipay').fetchStatement(today());
-    const entries = unzipSync(file.content);
+    const file = await fetchStatement('alipay');
+    const entries = unzipSync(await statementBytes(file));
     const [name, bytes] = Object.entries(entries).find(([entry]) => entry.endsWith('业务明细.csv'))!;
     const text = iconv.decode(Buffer.from(bytes), 'gbk');
     expect(text).toContain('支付宝交易号');
     const cut = text.replace(/#-+业务明细列表结束-+\r?\n/, '');
     const damaged = zipSync({ [name]: new Uint8Array(iconv.encode(cut, 'gbk')) });
-    expect(() => read({ ...file, content: Buffer.from(damaged) })).toThrow(/不完整/);
-    expect(() => read({ ...file, content: Buffer.from(zipSync({ 'other.txt': strToU8('x') })) })).toThrow(
-      StatementMalformed,
-    );
+    await expect(read(withBytes(file, damaged))).rejects.toThrow(/不完整/);
+    await expect(read(withBytes(file, zipSync({ 'other.txt': strToU8('x') })))).rejects.toThrow(StatementMalformed);
+    await expect(read(withBytes(file, Buffer.from('PK not a zip')))).rejects.toThrow(StatementMalformed);
+  });
+});
+
+describe('textLines', () => {
+  it('keeps characters whole when chunks cut them, in UTF-8 and GBK', async () => {
+    const text = '\uFEFF交易时间,商户订单号\r\n`2026-05-01 10:00:00,`AP1\r\n最后一行';
+    const collect = async (chunks: AsyncIterable<Uint8Array>, encoding: 'utf8' | 'gbk') => {
+      const lines: string[] = [];
+      for await (const line of textLines(chunks, encoding)) lines.push(line);
+      return lines;
+    };
+    const expected = ['交易时间,商户订单号', '`2026-05-01 10:00:00,`AP1', '最后一行'];
+    expect(await collect(slices(Buffer.from(text, 'utf8'), 1), 'utf8')).toEqual(expected);
+    expect(await collect(slices(iconv.encode(text.slice(1), 'gbk'), 1), 'gbk')).toEqual(expected);
   });
 });
 

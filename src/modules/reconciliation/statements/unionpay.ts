@@ -7,9 +7,9 @@ import { type StatementLine, StatementMalformed, textLines, zipEntryChunks } fro
 const FIELDS = [3, 21, 10, 12, 32, 21, 13, 13] as const;
 
 /** `date` is the statement's day (yyyy-MM-dd): the lines' times carry no year. */
-export function* unionpayFileLines(zip: Uint8Array, date: string): Generator<StatementLine> {
+export async function* unionpayFileLines(zip: AsyncIterable<Uint8Array>, date: string): AsyncGenerator<StatementLine> {
   const entries = zipEntryChunks(zip, (name) => /^INN\d{6}/.test(name.split('/').pop() ?? ''));
-  for (const line of textLines(entries, 'utf8')) {
+  for await (const line of textLines(entries, 'utf8')) {
     if (line.trim() === '') continue;
     const fields: string[] = [];
     let start = 0;

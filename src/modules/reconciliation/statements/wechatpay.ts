@@ -1,16 +1,16 @@
 // 微信支付交易账单 (trade bill, bill_type ALL): CSV, every cell prefixed with a backtick, columns read by header name;
 // detail rows, then the summary header (总交易单数,…) and one summary row whose count and sums must tie out.
-import { beijingInstant, type StatementLine, StatementMalformed, slices, textLines, yuanToFen } from './lines.ts';
+import { beijingInstant, type StatementLine, StatementMalformed, textLines, yuanToFen } from './lines.ts';
 
 const cellsOf = (line: string) => line.split(',').map((cell) => cell.replace(/^`/, '').trim());
 
-export function* wechatTradeBillLines(content: Uint8Array): Generator<StatementLine> {
+export async function* wechatTradeBillLines(content: AsyncIterable<Uint8Array>): AsyncGenerator<StatementLine> {
   let header: Map<string, number> | undefined;
   let summaryHeader: Map<string, number> | undefined;
   let count = 0;
   let paidFen = 0;
   let refundedFen = 0;
-  for (const line of textLines(slices(content), 'utf8')) {
+  for await (const line of textLines(content, 'utf8')) {
     if (line.trim() === '') continue;
     const cells = cellsOf(line);
     if (!header) {
