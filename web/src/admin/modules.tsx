@@ -15,6 +15,7 @@ import {
   MessageOutlined,
   MoneyCollectOutlined,
   ReconciliationOutlined,
+  RollbackOutlined,
   SafetyCertificateOutlined,
   SafetyOutlined,
   ScheduleOutlined,
@@ -148,6 +149,15 @@ export const consoleMenu: ConsoleMenuEntry[] = [
     page: lazy(() => import('./pages/payments/ReceiptsPage.tsx')),
   },
   {
+    key: 'refunds',
+    path: '/refunds',
+    label: 'menu.refunds',
+    description: 'module.refunds',
+    icon: <RollbackOutlined />,
+    permission: 'payment:read',
+    page: lazy(() => import('./pages/refunds/RefundsPage.tsx')),
+  },
+  {
     key: 'waivers',
     path: '/waivers',
     label: 'menu.waivers',
@@ -181,6 +191,7 @@ export const consoleMenu: ConsoleMenuEntry[] = [
     description: 'module.reconciliation',
     icon: <ReconciliationOutlined />,
     permission: 'reconciliation:read',
+    page: lazy(() => import('./pages/reconciliation/ReconciliationPage.tsx')),
   },
   {
     key: 'reports',

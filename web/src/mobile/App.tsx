@@ -8,6 +8,7 @@ import { portalToken, whenPortalSessionLost } from './portal-api.ts';
 const LoginPage = lazy(() => import('./pages/LoginPage.tsx'));
 const BillsPage = lazy(() => import('./pages/BillsPage.tsx'));
 const PaymentsPage = lazy(() => import('./pages/PaymentsPage.tsx'));
+const RefundsPage = lazy(() => import('./pages/RefundsPage.tsx'));
 const OrderPage = lazy(() => import('./pages/OrderPage.tsx'));
 const PayLinkPage = lazy(() => import('./pages/PayLinkPage.tsx'));
 const ReceiptVerifyPage = lazy(() => import('./pages/ReceiptVerifyPage.tsx'));
@@ -31,6 +32,7 @@ function PortalRoutes() {
         <Route path="/receipts/:verifyCode" element={<ReceiptVerifyPage />} />
         <Route path="/" element={tenantOnly(<BillsPage />)} />
         <Route path="/payments" element={tenantOnly(<PaymentsPage />)} />
+        <Route path="/refunds" element={tenantOnly(<RefundsPage />)} />
         <Route path="/orders/:orderNo" element={tenantOnly(<OrderPage />)} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Routes>

@@ -172,6 +172,22 @@ export interface PortalPayment {
   receiptNumber?: string | null;
 }
 
+/** One refund to the tenant, as GET /api/v1/portal/refunds answers: a deposit less its deductions, or money overpaid. */
+export interface PortalRefund {
+  id: string;
+  refundNo: string;
+  kind: 'overpayment' | 'deposit' | (string & {});
+  amountFen: number;
+  status: 'requested' | 'approved' | 'rejected' | 'paying' | 'refunded' | 'failed' | (string & {});
+  reason: string;
+  deductions: { item: string; amountFen: number }[];
+  method: 'original_channel' | 'offline' | (string & {});
+  provider: string | null;
+  requestedAt: string;
+  decidedAt: string | null;
+  refundedAt: string | null;
+}
+
 /** The bill a pay link (缴费链接) names, as GET /api/v1/portal/pay-links/{token} answers. */
 export interface PayLinkView {
   bill: {
@@ -234,6 +250,7 @@ export const portalApi = {
   logout: () => api.post<unknown>('/api/v1/portal/auth/logout', undefined, { expectUnauthorized: true }),
   bills: () => api.get<{ items: PortalBill[] }>('/api/v1/portal/bills'),
   payments: () => api.get<{ items: PortalPayment[] }>('/api/v1/portal/payments', { page: 1, pageSize: 200 }),
+  refunds: () => api.get<{ items: PortalRefund[] }>('/api/v1/portal/refunds'),
 
   /** `mobile`: a phone's browser (UnionPay then opens its mobile card page). */
   createOrder: (billIds: string[], channel: PayChannel, mobile: boolean, idempotencyKey: string) =>

@@ -3,9 +3,10 @@ import { useLocation, useNavigate } from 'react-router-dom';
 const tabs = [
   { path: '/', label: '待缴账单', testId: 'm-tab-bills' },
   { path: '/payments', label: '缴费记录', testId: 'm-tab-payments' },
+  { path: '/refunds', label: '退款', testId: 'm-tab-refunds' },
 ];
 
-/** The two lists a logged-in tenant moves between. */
+/** The lists a logged-in tenant moves between. */
 export function PortalTabs() {
   const navigate = useNavigate();
   const { pathname } = useLocation();
