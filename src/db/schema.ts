@@ -727,9 +727,23 @@ export const RECONCILIATION_LINE_OUTCOMES = [
   'missing_here',
   'settled_before',
   'refund',
+  'refund_matched',
+  'refund_differs',
+  'refund_missing_here',
 ] as const;
-export const RECONCILIATION_DIFFERENCE_KINDS = ['amount_differs', 'missing_here', 'missing_in_channel'] as const;
+export const RECONCILIATION_DIFFERENCE_KINDS = [
+  'amount_differs',
+  'missing_here',
+  'missing_in_channel',
+  'refund_differs',
+  'refund_missing_here',
+  'refund_missing_in_channel',
+] as const;
 export type ReconciliationDifferenceKind = (typeof RECONCILIATION_DIFFERENCE_KINDS)[number];
+export const RECONCILIATION_DIFFERENCE_STATUSES = ['open', 'awaiting_approval', 'resolved'] as const;
+export type ReconciliationDifferenceStatus = (typeof RECONCILIATION_DIFFERENCE_STATUSES)[number];
+export const RECONCILIATION_ACTIONS = ['acknowledge', 'settle'] as const;
+export type ReconciliationAction = (typeof RECONCILIATION_ACTIONS)[number];
 
 export const reconciliationRuns = pgTable('reconciliation_runs', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -752,6 +766,8 @@ export const reconciliationRuns = pgTable('reconciliation_runs', {
   channelFeeFen: fen('channel_fee_fen').notNull().default(0),
   settledGrossFen: fen('settled_gross_fen').notNull().default(0),
   settledFeeFen: fen('settled_fee_fen').notNull().default(0),
+  refundMatchedCount: integer('refund_matched_count').notNull().default(0),
+  settledRefundFen: fen('settled_refund_fen').notNull().default(0),
   settlementEntryId: uuid('settlement_entry_id'),
   createdBy: uuid('created_by'),
   createdByName: text('created_by_name'),
@@ -776,6 +792,7 @@ export const reconciliationLines = pgTable(
     occurredAt: timestamptz('occurred_at').notNull(),
     outcome: text('outcome', { enum: RECONCILIATION_LINE_OUTCOMES }),
     paymentOrderId: uuid('payment_order_id'),
+    refundId: uuid('refund_id'),
   },
   (table) => [primaryKey({ columns: [table.runId, table.lineNo] })],
 );
@@ -792,12 +809,25 @@ export const reconciliationDifferences = pgTable('reconciliation_differences', {
   paymentOrderId: uuid('payment_order_id'),
   channelAmountFen: fen('channel_amount_fen'),
   ourAmountFen: fen('our_amount_fen'),
-  status: text('status', { enum: ['open', 'resolved'] })
-    .notNull()
-    .default('open'),
+  status: text('status', { enum: RECONCILIATION_DIFFERENCE_STATUSES }).notNull().default('open'),
   resolutionNote: text('resolution_note'),
   resolvedBy: uuid('resolved_by'),
   resolvedByName: text('resolved_by_name'),
   resolvedAt: timestamptz('resolved_at'),
   createdAt: timestamptz('created_at').notNull().defaultNow(),
+  // 0008: refunds, and how a person (or a later run) resolved it.
+  refundNo: text('refund_no'),
+  refundId: uuid('refund_id'),
+  channelFeeFen: fen('channel_fee_fen'),
+  action: text('action', { enum: RECONCILIATION_ACTIONS }),
+  proposedBy: uuid('proposed_by'),
+  proposedByName: text('proposed_by_name'),
+  proposedAt: timestamptz('proposed_at'),
+  decidedBy: uuid('decided_by'),
+  decidedByName: text('decided_by_name'),
+  decidedAt: timestamptz('decided_at'),
+  decisionNote: text('decision_note'),
+  suspenseItemId: uuid('suspense_item_id'),
+  journalEntryId: uuid('journal_entry_id'),
+  autoResolvedByRunId: uuid('auto_resolved_by_run_id'),
 });

@@ -682,6 +682,39 @@ const messages = {
     zh: '{provider}对账单无法识别：{reason}。请重新获取，仍有问题请联系渠道',
     en: 'The {provider} statement cannot be read: {reason}. Fetch it again, or ask the channel',
   },
+  // Reconciliation differences (A1)
+  reconciliation_note_required: {
+    zh: '请填写差异处理说明',
+    en: 'Give a note on how the difference is explained or settled',
+  },
+  reconciliation_difference_not_open: {
+    zh: '该差异当前状态为 {status}，只有待处理的差异可以提交处理',
+    en: 'This difference is {status}; only an open difference can be resolved',
+  },
+  reconciliation_difference_not_awaiting: {
+    zh: '该差异当前状态为 {status}，没有待审批的结算',
+    en: 'This difference is {status}; there is no settlement awaiting approval',
+  },
+  reconciliation_difference_self_approval: {
+    zh: '不能审批自己提交的差异结算，请由其他审批人处理',
+    en: 'You cannot approve or reject a settlement you proposed; another approver must decide',
+  },
+  reconciliation_difference_cannot_settle: {
+    zh: '{kind} 类差异不涉及渠道资金入账，不能结算，只能说明后确认',
+    en: 'A {kind} difference moves no channel money here; acknowledge it with a note instead',
+  },
+  reconciliation_difference_settled_elsewhere: {
+    zh: '该笔交易 {transactionId} 已在其他对账批次中结算，不能重复结算',
+    en: 'Transaction {transactionId} has been settled by another run; it cannot be settled twice',
+  },
+  reconciliation_upload_format: {
+    zh: '上传的文件不是{provider}对账单格式：{reason}',
+    en: 'The uploaded file is not a {provider} statement: {reason}',
+  },
+  reconciliation_upload_missing: {
+    zh: '请选择对账单文件，并填写渠道与对账日期',
+    en: 'Choose the statement file and give the channel and the date',
+  },
   internal: {
     zh: '服务器内部错误，请稍后重试；如持续出现请联系管理员（错误编号 {requestId}）',
     en: 'Internal server error; retry later, and contact an administrator if it persists (error id {requestId})',

@@ -15,6 +15,7 @@ export const DEFAULT_CHART = [
   { purpose: 'clearing_alipay', code: '1012.alipay', name: '其他货币资金—支付宝', normalSide: 'debit' },
   { purpose: 'clearing_unionpay', code: '1012.unionpay', name: '其他货币资金—银联', normalSide: 'debit' },
   { purpose: 'receivable', code: '1122', name: '应收账款', normalSide: 'debit' },
+  { purpose: 'channel_receivable', code: '1221', name: '其他应收款—支付渠道', normalSide: 'debit' },
   { purpose: 'suspense', code: '2202.suspense', name: '待处理款项(挂账)', normalSide: 'credit' },
   { purpose: 'advances', code: '2203', name: '预收账款', normalSide: 'credit' },
   { purpose: 'output_vat', code: '2221', name: '应交税费—应交增值税(销项税额)', normalSide: 'credit' },

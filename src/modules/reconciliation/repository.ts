@@ -1,6 +1,6 @@
 // SQL of reconciliation (对账) only: runs, the staged statement lines matched set-based against payment orders, and
 // the differences a run leaves for finance.
-import { and, asc, count, desc, eq } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, lte } from 'drizzle-orm';
 import { insertByColumns } from '../../db/bulk.ts';
 import { type Executor, queryRows, sql } from '../../db/client.ts';
 import { type Provider, reconciliationDifferences, reconciliationLines, reconciliationRuns } from '../../db/schema.ts';
@@ -9,8 +9,64 @@ export type ReconciliationRunRow = typeof reconciliationRuns.$inferSelect;
 export type ReconciliationLineRow = typeof reconciliationLines.$inferSelect;
 export type ReconciliationDifferenceRow = typeof reconciliationDifferences.$inferSelect;
 
+/** How a run's statement ties out (fen); `unexplainedFen` is 0 when it does. */
+export interface TieOut {
+  channelPaidFen: number;
+  matchedFen: number;
+  repairedFen: number;
+  settledBeforeFen: number;
+  differenceFen: number;
+  channelRefundFen: number;
+  refundMatchedFen: number;
+  refundSettledBeforeFen: number;
+  refundDifferenceFen: number;
+  /** What the settlement entry took off the clearing account (Cr − Dr 1012). */
+  settlementClearingFen: number;
+  unexplainedFen: number;
+}
+
+export interface RunFilter {
+  provider?: Provider;
+  from?: string;
+  to?: string;
+  hasOpenDifferences?: boolean;
+}
+
 /** Outcomes whose money this run settles. */
 const SETTLED = sql`('matched', 'repaired')`;
+
+/**
+ * Refund lines against refunds paid back through this channel: by our refund number, else the channel's refund id.
+ * Refunded here at the same amount → refund_matched (settled_before when an earlier run settled it); another amount →
+ * refund_differs; not refunded here (or no such refund) → refund_missing_here.
+ */
+async function matchRefundLines(tx: Executor, runId: string): Promise<void> {
+  const outcome = sql`CASE
+      WHEN r.status <> 'refunded' THEN 'refund_missing_here'
+      WHEN r.amount_fen <> l.amount_fen THEN 'refund_differs'
+      WHEN EXISTS (SELECT 1 FROM reconciliation_lines earlier
+                    WHERE earlier.org_id = l.org_id AND earlier.provider = l.provider AND earlier.kind = 'refund'
+                      AND earlier.refund_id = r.id AND earlier.run_id <> l.run_id
+                      AND earlier.outcome = 'refund_matched')
+        THEN 'settled_before'
+      ELSE 'refund_matched'
+    END`;
+  await tx.execute(sql`
+    UPDATE reconciliation_lines l
+       SET refund_id = r.id, payment_order_id = r.payment_order_id, outcome = ${outcome}
+      FROM refunds r
+     WHERE l.run_id = ${runId} AND l.kind = 'refund' AND l.refund_no IS NOT NULL AND l.refund_no <> ''
+       AND r.org_id = l.org_id AND r.provider = l.provider AND r.refund_no = l.refund_no`);
+  await tx.execute(sql`
+    UPDATE reconciliation_lines l
+       SET refund_id = r.id, payment_order_id = r.payment_order_id, outcome = ${outcome}
+      FROM refunds r
+     WHERE l.run_id = ${runId} AND l.kind = 'refund' AND l.refund_id IS NULL
+       AND r.org_id = l.org_id AND r.provider = l.provider AND r.channel_refund_id = l.transaction_id`);
+  await tx.execute(sql`
+    UPDATE reconciliation_lines SET outcome = 'refund_missing_here'
+     WHERE run_id = ${runId} AND kind = 'refund' AND refund_id IS NULL`);
+}
 
 export const reconciliationRepository = {
   /** The new run, or undefined when this org already imported the same file for that day and provider. */
@@ -54,10 +110,19 @@ export const reconciliationRepository = {
     return row;
   },
 
-  async listRuns(tx: Executor, orgId: string, filter: { provider?: Provider }, page: number, pageSize: number) {
+  async listRuns(tx: Executor, orgId: string, filter: RunFilter, page: number, pageSize: number) {
+    const openDifferences = sql`EXISTS (SELECT 1 FROM reconciliation_differences d
+                                         WHERE d.run_id = ${reconciliationRuns.id} AND d.status <> 'resolved')`;
     const where = and(
       eq(reconciliationRuns.orgId, orgId),
       filter.provider ? eq(reconciliationRuns.provider, filter.provider) : undefined,
+      filter.from ? gte(reconciliationRuns.statementDate, filter.from) : undefined,
+      filter.to ? lte(reconciliationRuns.statementDate, filter.to) : undefined,
+      filter.hasOpenDifferences === undefined
+        ? undefined
+        : filter.hasOpenDifferences
+          ? openDifferences
+          : sql`NOT ${openDifferences}`,
     );
     const items = await tx
       .select()
@@ -99,9 +164,7 @@ export const reconciliationRepository = {
         FROM payment_orders o
        WHERE l.run_id = ${runId} AND l.kind = 'payment'
          AND o.org_id = l.org_id AND o.provider = l.provider AND o.order_no = l.order_no`);
-    await tx.execute(
-      sql`UPDATE reconciliation_lines SET outcome = 'refund' WHERE run_id = ${runId} AND kind = 'refund'`,
-    );
+    await matchRefundLines(tx, runId);
   },
 
   unmatchedLines: (tx: Executor, runId: string) =>
@@ -151,15 +214,32 @@ export const reconciliationRepository = {
   ): Promise<void> {
     await tx.execute(sql`
       INSERT INTO reconciliation_differences (org_id, run_id, provider, kind, line_no, order_no, transaction_id,
-                                              payment_order_id, channel_amount_fen, our_amount_fen)
+                                              payment_order_id, channel_amount_fen, our_amount_fen, channel_fee_fen,
+                                              refund_no, refund_id)
       SELECT l.org_id, l.run_id, l.provider, l.outcome, l.line_no, l.order_no, l.transaction_id, o.id, l.amount_fen,
-             o.amount_fen
+             o.amount_fen, l.fee_fen, NULL, NULL
         FROM reconciliation_lines l
         LEFT JOIN payment_orders o ON o.id = l.payment_order_id
        WHERE l.run_id = ${run.id} AND l.outcome IN ('amount_differs', 'missing_here')
       UNION ALL
+      SELECT l.org_id, l.run_id, l.provider, l.outcome, l.line_no, l.order_no, l.transaction_id, l.payment_order_id,
+             l.amount_fen, r.amount_fen, l.fee_fen, l.refund_no, r.id
+        FROM reconciliation_lines l
+        LEFT JOIN refunds r ON r.id = l.refund_id
+       WHERE l.run_id = ${run.id} AND l.outcome IN ('refund_differs', 'refund_missing_here')
+      UNION ALL
+      SELECT r.org_id, ${run.id}::uuid, r.provider, 'refund_missing_in_channel', NULL, o.order_no,
+             r.channel_refund_id, r.payment_order_id, NULL, r.amount_fen, NULL, r.refund_no, r.id
+        FROM refunds r
+        LEFT JOIN payment_orders o ON o.id = r.payment_order_id
+       WHERE r.org_id = ${run.orgId} AND r.provider = ${run.provider} AND r.method = 'original_channel'
+         AND r.status = 'refunded'
+         AND r.refunded_at >= ${from.toISOString()}::timestamptz AND r.refunded_at < ${to.toISOString()}::timestamptz
+         AND NOT EXISTS (SELECT 1 FROM reconciliation_lines l
+                          WHERE l.run_id = ${run.id} AND l.kind = 'refund' AND l.refund_id = r.id)
+      UNION ALL
       SELECT o.org_id, ${run.id}::uuid, o.provider, 'missing_in_channel', NULL, o.order_no, o.transaction_id, o.id,
-             NULL, o.amount_fen
+             NULL, o.amount_fen, NULL, NULL, NULL
         FROM payment_orders o
        WHERE o.org_id = ${run.orgId} AND o.provider = ${run.provider}
          AND o.status IN ('succeeded', 'refunding', 'refunded')
@@ -176,11 +256,14 @@ export const reconciliationRepository = {
                  count(*) FILTER (WHERE kind = 'refund') AS "refundCount",
                  count(*) FILTER (WHERE outcome = 'matched') AS "matchedCount",
                  count(*) FILTER (WHERE outcome = 'repaired') AS "repairedCount",
+                 count(*) FILTER (WHERE outcome = 'refund_matched') AS "refundMatchedCount",
+                 coalesce(sum(amount_fen) FILTER (WHERE outcome = 'refund_matched'), 0) AS "settledRefundFen",
                  coalesce(sum(amount_fen) FILTER (WHERE kind = 'payment'), 0) AS "channelPaidFen",
                  coalesce(sum(amount_fen) FILTER (WHERE kind = 'refund'), 0) AS "channelRefundFen",
                  coalesce(sum(fee_fen), 0) AS "channelFeeFen",
                  coalesce(sum(amount_fen) FILTER (WHERE outcome IN ${SETTLED}), 0) AS "settledGrossFen",
-                 coalesce(sum(fee_fen) FILTER (WHERE outcome IN ${SETTLED}), 0) AS "settledFeeFen",
+                 coalesce(sum(fee_fen) FILTER (WHERE outcome IN ('matched', 'repaired', 'refund_matched')), 0)
+                   AS "settledFeeFen",
                  (SELECT count(*) FROM reconciliation_differences d WHERE d.run_id = ${runId}) AS "differenceCount"
             FROM reconciliation_lines WHERE run_id = ${runId}`,
     );
@@ -191,6 +274,8 @@ export const reconciliationRepository = {
       refundCount: number('refundCount'),
       matchedCount: number('matchedCount'),
       repairedCount: number('repairedCount'),
+      refundMatchedCount: number('refundMatchedCount'),
+      settledRefundFen: number('settledRefundFen'),
       differenceCount: number('differenceCount'),
       channelPaidFen: number('channelPaidFen'),
       channelRefundFen: number('channelRefundFen'),
@@ -198,6 +283,75 @@ export const reconciliationRepository = {
       settledGrossFen: number('settledGrossFen'),
       settledFeeFen: number('settledFeeFen'),
     };
+  },
+
+  /**
+   * Where every fen of the statement went, from the lines and the settlement entry as they are: what the channel
+   * paid = matched + repaired + settled before + differences, the same for refunds, and the settlement entry's net
+   * on the clearing account = matched + repaired − refunds matched. Anything else is unexplained.
+   */
+  async tieOuts(tx: Executor, runIds: string[]): Promise<Map<string, { tieOut: TieOut; openDifferences: number }>> {
+    if (runIds.length === 0) return new Map();
+    const rows = await queryRows<Record<string, string>>(
+      tx,
+      sql`SELECT r.id AS "runId",
+                 coalesce(sum(l.amount_fen) FILTER (WHERE l.kind = 'payment'), 0)::text AS "channelPaidFen",
+                 coalesce(sum(l.amount_fen) FILTER (WHERE l.outcome = 'matched'), 0)::text AS "matchedFen",
+                 coalesce(sum(l.amount_fen) FILTER (WHERE l.outcome = 'repaired'), 0)::text AS "repairedFen",
+                 coalesce(sum(l.amount_fen) FILTER (WHERE l.kind = 'payment' AND l.outcome = 'settled_before'), 0)::text
+                   AS "settledBeforeFen",
+                 coalesce(sum(l.amount_fen) FILTER (WHERE l.outcome IN ('amount_differs', 'missing_here')), 0)::text
+                   AS "differenceFen",
+                 coalesce(sum(l.amount_fen) FILTER (WHERE l.kind = 'refund'), 0)::text AS "channelRefundFen",
+                 coalesce(sum(l.amount_fen) FILTER (WHERE l.outcome = 'refund_matched'), 0)::text AS "refundMatchedFen",
+                 coalesce(sum(l.amount_fen) FILTER (WHERE l.kind = 'refund' AND l.outcome = 'settled_before'), 0)::text
+                   AS "refundSettledBeforeFen",
+                 coalesce(sum(l.amount_fen) FILTER (WHERE l.outcome IN ('refund_differs', 'refund_missing_here')), 0)::text
+                   AS "refundDifferenceFen",
+                 (SELECT coalesce(sum(jl.credit_fen - jl.debit_fen), 0)
+                    FROM journal_lines jl JOIN ledger_accounts a ON a.id = jl.account_id
+                   WHERE jl.entry_id = r.settlement_entry_id AND a.purpose LIKE 'clearing_%')::text AS "settlementClearingFen",
+                 (SELECT count(*) FROM reconciliation_differences d
+                   WHERE d.run_id = r.id AND d.status <> 'resolved')::text AS "openDifferences"
+            FROM reconciliation_runs r
+            LEFT JOIN reconciliation_lines l ON l.run_id = r.id
+           WHERE r.id IN (${sql.join(
+             runIds.map((id) => sql`${id}::uuid`),
+             sql`, `,
+           )})
+           GROUP BY r.id`,
+    );
+    return new Map(
+      rows.map((row) => {
+        const n = (key: string) => Number(row[key] ?? 0);
+        const paymentsUnexplained =
+          n('channelPaidFen') - n('matchedFen') - n('repairedFen') - n('settledBeforeFen') - n('differenceFen');
+        const refundsUnexplained =
+          n('channelRefundFen') - n('refundMatchedFen') - n('refundSettledBeforeFen') - n('refundDifferenceFen');
+        const settlementUnexplained =
+          n('settlementClearingFen') - (n('matchedFen') + n('repairedFen') - n('refundMatchedFen'));
+        return [
+          row.runId!,
+          {
+            openDifferences: n('openDifferences'),
+            tieOut: {
+              channelPaidFen: n('channelPaidFen'),
+              matchedFen: n('matchedFen'),
+              repairedFen: n('repairedFen'),
+              settledBeforeFen: n('settledBeforeFen'),
+              differenceFen: n('differenceFen'),
+              channelRefundFen: n('channelRefundFen'),
+              refundMatchedFen: n('refundMatchedFen'),
+              refundSettledBeforeFen: n('refundSettledBeforeFen'),
+              refundDifferenceFen: n('refundDifferenceFen'),
+              settlementClearingFen: n('settlementClearingFen'),
+              unexplainedFen:
+                Math.abs(paymentsUnexplained) + Math.abs(refundsUnexplained) + Math.abs(settlementUnexplained),
+            },
+          },
+        ];
+      }),
+    );
   },
 
   async completeRun(tx: Executor, id: string, values: Partial<typeof reconciliationRuns.$inferInsert>) {

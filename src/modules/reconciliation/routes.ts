@@ -5,6 +5,7 @@ import { staffActor, staffOf } from '../../http/access.ts';
 import { registerEntityNames } from '../../http/messages.ts';
 import { errorResponses, IdParams, Page } from '../../http/schemas.ts';
 import type { PaymentsDeps } from '../payments/service.ts';
+import { differenceRoutes } from './differences.routes.ts';
 import { ReconcileBody, ReconciliationListQuery, ReconciliationSchema } from './schema.ts';
 import { reconciliationService } from './service.ts';
 
@@ -17,6 +18,7 @@ export const reconciliationRoutes: FastifyPluginAsyncTypebox<{ payments: Payment
   app,
   { payments },
 ) => {
+  await app.register(differenceRoutes, { payments });
   app.post(
     '/reconciliations',
     {
@@ -46,17 +48,22 @@ export const reconciliationRoutes: FastifyPluginAsyncTypebox<{ payments: Payment
       config: { access: 'reconciliation:read' },
       schema: {
         tags,
-        summary: '对账批次列表（按对账日期倒序）',
+        summary: '对账批次列表（按对账日期倒序，可按渠道、日期、是否有未处理差异筛选）',
         querystring: ReconciliationListQuery,
         response: { 200: Page(ReconciliationSchema) },
       },
     },
     async (request) => {
-      const { page, pageSize, channel } = request.query;
+      const { page, pageSize, channel, from, to, hasOpenDifferences } = request.query;
       const { items, total } = await reconciliationService.list(
         payments,
         staffOf(request).orgId,
-        channel ? { provider: channel } : {},
+        {
+          ...(channel ? { provider: channel } : {}),
+          ...(from ? { from } : {}),
+          ...(to ? { to } : {}),
+          ...(hasOpenDifferences !== undefined ? { hasOpenDifferences } : {}),
+        },
         page,
         pageSize,
       );

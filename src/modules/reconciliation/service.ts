@@ -16,11 +16,14 @@ import { emptyStatement } from '../payments/channels/statement-file.ts';
 import { type ChannelAdapter, ChannelError, type StatementFile } from '../payments/channels/types.ts';
 import { MerchantMismatch, postChannelPayment } from '../payments/posting.ts';
 import type { PaymentsDeps } from '../payments/service.ts';
+import { differencesRepository } from './differences.repository.ts';
+import { type DifferenceView, differencesService } from './differences.ts';
 import {
-  type ReconciliationDifferenceRow,
   type ReconciliationLineRow,
   type ReconciliationRunRow,
+  type RunFilter,
   reconciliationRepository as repo,
+  type TieOut,
 } from './repository.ts';
 import { type StatementLine, StatementMalformed, statementLines } from './statements/index.ts';
 
@@ -65,32 +68,34 @@ export interface ReconciliationView {
   createdByName: string | null;
   createdAt: string;
   completedAt: string | null;
+  refundsMatched: number;
+  settledRefundFen: number;
+  openDifferences: number;
+  tieOut: TieOut;
   differenceItems: DifferenceView[];
 }
 
-export interface DifferenceView {
-  id: string;
-  kind: ReconciliationDifferenceRow['kind'];
-  lineNo: number | null;
-  orderNo: string | null;
-  transactionId: string | null;
-  channelAmountFen: number | null;
-  ourAmountFen: number | null;
-  status: 'open' | 'resolved';
-}
+const NO_TIE_OUT: TieOut = {
+  channelPaidFen: 0,
+  matchedFen: 0,
+  repairedFen: 0,
+  settledBeforeFen: 0,
+  differenceFen: 0,
+  channelRefundFen: 0,
+  refundMatchedFen: 0,
+  refundSettledBeforeFen: 0,
+  refundDifferenceFen: 0,
+  settlementClearingFen: 0,
+  unexplainedFen: 0,
+};
 
-const differenceView = (row: ReconciliationDifferenceRow): DifferenceView => ({
-  id: row.id,
-  kind: row.kind,
-  lineNo: row.lineNo,
-  orderNo: row.orderNo,
-  transactionId: row.transactionId,
-  channelAmountFen: row.channelAmountFen,
-  ourAmountFen: row.ourAmountFen,
-  status: row.status,
-});
-
-function runView(run: ReconciliationRunRow, differences: ReconciliationDifferenceRow[], duplicate: boolean) {
+function runView(
+  run: ReconciliationRunRow,
+  differences: DifferenceView[],
+  duplicate: boolean,
+  tieOut: TieOut = NO_TIE_OUT,
+  openDifferences = differences.filter((item) => item.status !== 'resolved').length,
+) {
   return {
     id: run.id,
     channel: run.provider,
@@ -109,12 +114,16 @@ function runView(run: ReconciliationRunRow, differences: ReconciliationDifferenc
     channelFeeFen: run.channelFeeFen,
     settledGrossFen: run.settledGrossFen,
     settledFeeFen: run.settledFeeFen,
-    settledNetFen: run.settledGrossFen - run.settledFeeFen,
+    settledNetFen: run.settledGrossFen - run.settledRefundFen - run.settledFeeFen,
     settlementEntryId: run.settlementEntryId,
     createdByName: run.createdByName,
     createdAt: run.createdAt.toISOString(),
     completedAt: run.completedAt?.toISOString() ?? null,
-    differenceItems: differences.map(differenceView),
+    refundsMatched: run.refundMatchedCount,
+    settledRefundFen: run.settledRefundFen,
+    openDifferences,
+    tieOut,
+    differenceItems: differences,
   } satisfies ReconciliationView;
 }
 
@@ -207,32 +216,33 @@ export const reconciliationService = {
       await repo.matchLines(tx, run.id);
       return { run, fresh: true };
     });
-    if (staged.run.status === 'completed') {
-      return runView(staged.run, await repo.differences(deps.db, staged.run.id), true);
-    }
+    if (staged.run.status === 'completed') return fullView(deps, staged.run, true);
     // Staged (now, or by an earlier attempt that stopped before settling): repair, then settle.
     for (const line of await repo.unmatchedLines(deps.db, staged.run.id)) {
       await repairLine(deps, actor, adapter, staged.run, line);
     }
     const completed = await settle(deps, actor, staged.run.id);
-    return runView(completed.run, await repo.differences(deps.db, completed.run.id), !staged.fresh && !completed.now);
+    return fullView(deps, completed.run, !staged.fresh && !completed.now);
   },
 
   async get(deps: Pick<PaymentsDeps, 'db'>, orgId: string, id: string): Promise<ReconciliationView> {
     const run = await repo.run(deps.db, orgId, id);
     if (!run) throw notFound('reconciliation_run', id);
-    return runView(run, await repo.differences(deps.db, id), false);
+    return fullView(deps, run, false);
   },
 
-  async list(
-    deps: Pick<PaymentsDeps, 'db'>,
-    orgId: string,
-    filter: { provider?: Provider },
-    page: number,
-    pageSize: number,
-  ) {
+  async list(deps: Pick<PaymentsDeps, 'db'>, orgId: string, filter: RunFilter, page: number, pageSize: number) {
     const { items, total } = await repo.listRuns(deps.db, orgId, filter, page, pageSize);
-    return { items: items.map((run) => runView(run, [], false)), total };
+    const tieOuts = await repo.tieOuts(
+      deps.db,
+      items.map((run) => run.id),
+    );
+    return {
+      items: items.map((run) =>
+        runView(run, [], false, tieOuts.get(run.id)?.tieOut, tieOuts.get(run.id)?.openDifferences ?? 0),
+      ),
+      total,
+    };
   },
 };
 
@@ -251,6 +261,13 @@ function stagedLine(run: ReconciliationRunRow, lineNo: number, line: StatementLi
     feeFen: line.feeFen,
     occurredAt: line.at,
   };
+}
+
+/** A run with its differences and how it ties out. */
+async function fullView(deps: Pick<PaymentsDeps, 'db'>, run: ReconciliationRunRow, duplicate: boolean) {
+  const differences = await differencesService.ofRun(deps, run.orgId, run.id);
+  const tieOuts = await repo.tieOuts(deps.db, [run.id]);
+  return runView(run, differences, duplicate, tieOuts.get(run.id)?.tieOut);
 }
 
 /**
@@ -335,21 +352,31 @@ async function settle(deps: ReconciliationDeps, actor: Actor & { orgId: string }
     if (run.status === 'completed') return { run, now: false };
     const { from, to } = dayBounds(run.statementDate);
     await repo.insertDifferences(tx, run, from, to);
+    const autoResolved = await differencesRepository.autoResolve(tx, run);
     const totals = await repo.totals(tx, run.id);
     let settlementEntryId: string | null = null;
-    if (totals.settledGrossFen > 0) {
-      const netFen = totals.settledGrossFen - totals.settledFeeFen;
+    if (totals.settledGrossFen > 0 || totals.settledRefundFen > 0) {
+      // The channel pays out payments less the refunds it paid back and its fees (refund fees come back: negative).
+      const netFen = totals.settledGrossFen - totals.settledRefundFen - totals.settledFeeFen;
+      const clearing = CLEARING_ACCOUNT[run.provider];
+      const refunds =
+        totals.refundMatchedCount > 0
+          ? `，退款 ${totals.refundMatchedCount} 笔 ${formatYuan(totals.settledRefundFen)} 元`
+          : '';
       const entry = await journal.post(tx, actor, {
         orgId: run.orgId,
         entryDate: run.statementDate,
         kind: 'settlement',
-        memo: `${PROVIDER_TEXT[run.provider]} ${run.statementDate} 对账结算：${totals.matchedCount + totals.repairedCount} 笔 ${formatYuan(totals.settledGrossFen)} 元，手续费 ${formatYuan(totals.settledFeeFen)} 元`,
+        memo: `${PROVIDER_TEXT[run.provider]} ${run.statementDate} 对账结算：${totals.matchedCount + totals.repairedCount} 笔 ${formatYuan(totals.settledGrossFen)} 元${refunds}，手续费 ${formatYuan(totals.settledFeeFen)} 元`,
         sourceType: 'reconciliation_run',
         sourceId: run.id,
         lines: [
-          ...(netFen !== 0 ? [{ purpose: 'bank' as const, debitFen: netFen }] : []),
-          ...(totals.settledFeeFen !== 0 ? [{ purpose: 'channel_fees' as const, debitFen: totals.settledFeeFen }] : []),
-          { purpose: CLEARING_ACCOUNT[run.provider], creditFen: totals.settledGrossFen },
+          ...(netFen > 0 ? [{ purpose: 'bank' as const, debitFen: netFen }] : []),
+          ...(totals.settledFeeFen > 0 ? [{ purpose: 'channel_fees' as const, debitFen: totals.settledFeeFen }] : []),
+          ...(totals.settledRefundFen > 0 ? [{ purpose: clearing, debitFen: totals.settledRefundFen }] : []),
+          ...(totals.settledGrossFen > 0 ? [{ purpose: clearing, creditFen: totals.settledGrossFen }] : []),
+          ...(netFen < 0 ? [{ purpose: 'bank' as const, creditFen: -netFen }] : []),
+          ...(totals.settledFeeFen < 0 ? [{ purpose: 'channel_fees' as const, creditFen: -totals.settledFeeFen }] : []),
         ],
       });
       settlementEntryId = entry.id;
@@ -359,7 +386,14 @@ async function settle(deps: ReconciliationDeps, actor: Actor & { orgId: string }
       action: 'reconciliation.complete',
       entityType: 'reconciliation_run',
       entityId: run.id,
-      after: { provider: run.provider, date: run.statementDate, fileHash: run.fileHash, ...totals, settlementEntryId },
+      after: {
+        provider: run.provider,
+        date: run.statementDate,
+        fileHash: run.fileHash,
+        ...totals,
+        settlementEntryId,
+        autoResolved,
+      },
     });
     return { run: completed, now: true };
   });
