@@ -42,6 +42,7 @@ import { portalRoutes } from './modules/portal/routes.ts';
 import { receiptsRoutes } from './modules/receipts/routes.ts';
 import { reconciliationRoutes } from './modules/reconciliation/routes.ts';
 import { refundsRoutes } from './modules/refunds/routes.ts';
+import { reportsRoutes } from './modules/reports/routes.ts';
 import { type DemoState, systemRoutes, VERSION } from './modules/system/routes.ts';
 import { tenantsRoutes } from './modules/tenants/routes.ts';
 import { usersRoutes } from './modules/users/routes.ts';
@@ -203,6 +204,7 @@ export async function buildApp({
       await api.register(refundsRoutes, { payments });
       await api.register(reconciliationRoutes, { payments });
       await api.register(receiptsRoutes, { db, publicBaseUrl: config.publicBaseUrl });
+      await api.register(reportsRoutes, { db, pii: piiCipher });
       await api.register(portalRoutes, {
         db,
         auth,

@@ -25,7 +25,7 @@ import {
   reconciliationRepository as repo,
   type TieOut,
 } from './repository.ts';
-import { type StatementLine, StatementMalformed, statementLines } from './statements/index.ts';
+import { stageStatement } from './staging.ts';
 
 export type ReconciliationDeps = Pick<PaymentsDeps, 'db' | 'pii' | 'providers' | 'fetchImpl' | 'publicBaseUrl' | 'log'>;
 
@@ -41,8 +41,6 @@ const FORMAT_OF: Record<Provider, StatementFile['format']> = {
   alipay: 'alipay_zip',
   unionpay: 'unionpay_text',
 };
-/** Lines loaded per statement while the file is read. */
-const STAGE_CHUNK = 5000;
 
 export interface ReconciliationView {
   id: string;
@@ -180,42 +178,7 @@ export const reconciliationService = {
     adapter: ChannelAdapter,
     file: StatementFile,
   ): Promise<ReconciliationView> {
-    const fileHash = file.fileHash;
-    const staged = await deps.db.transaction(async (tx) => {
-      const run = await repo.insertRun(tx, {
-        orgId: actor.orgId,
-        provider: file.provider,
-        statementDate: file.date,
-        fileFormat: file.format,
-        fileHash,
-        createdBy: actor.id,
-        createdByName: actor.name,
-      });
-      if (!run)
-        return { run: (await repo.runByFile(tx, actor.orgId, file.provider, file.date, fileHash))!, fresh: false };
-      let chunk: ReturnType<typeof stagedLine>[] = [];
-      let lineNo = 0;
-      try {
-        // An empty file stands for the channel's "no statement that day": no lines, but orders here still checked.
-        for await (const line of statementLines(file)) {
-          lineNo += 1;
-          chunk.push(stagedLine(run, lineNo, line));
-          if (chunk.length >= STAGE_CHUNK) {
-            await repo.stageLines(tx, chunk);
-            chunk = [];
-          }
-        }
-      } catch (error) {
-        if (!(error instanceof StatementMalformed)) throw error;
-        throw new AppError(422, 'reconciliation_statement_malformed', {
-          provider: providerParam(file.provider),
-          reason: error.message,
-        });
-      }
-      await repo.stageLines(tx, chunk);
-      await repo.matchLines(tx, run.id);
-      return { run, fresh: true };
-    });
+    const staged = await stageStatement(deps, actor, file, (tx, run) => repo.matchLines(tx, run.id));
     if (staged.run.status === 'completed') return fullView(deps, staged.run, true);
     // Staged (now, or by an earlier attempt that stopped before settling): repair, then settle.
     for (const line of await repo.unmatchedLines(deps.db, staged.run.id)) {
@@ -245,23 +208,6 @@ export const reconciliationService = {
     };
   },
 };
-
-function stagedLine(run: ReconciliationRunRow, lineNo: number, line: StatementLine) {
-  return {
-    runId: run.id,
-    lineNo,
-    orgId: run.orgId,
-    provider: run.provider,
-    kind: line.kind,
-    transactionId: line.transactionId,
-    orderNo: line.orderNo,
-    refundNo: line.refundNo ?? null,
-    originalTransactionId: line.originalTransactionId ?? null,
-    amountFen: line.amountFen,
-    feeFen: line.feeFen,
-    occurredAt: line.at,
-  };
-}
 
 /** A run with its differences and how it ties out. */
 async function fullView(deps: Pick<PaymentsDeps, 'db'>, run: ReconciliationRunRow, duplicate: boolean) {

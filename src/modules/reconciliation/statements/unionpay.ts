@@ -2,14 +2,17 @@
 // one transaction a line, fields separated by one space at fixed widths (src/simulators/unionpay.ts STATEMENT_LINE):
 // 交易代码 (S22 消费, S30 退货) · 查询流水号 · 交易传输时间 MMDDhhmmss · 交易金额 (分) · 商户订单号 · 原查询流水号 ·
 // 手续费 (D charged / C returned + 12 digits) · 清算金额 (C / D + 12 digits).
+import { isZip, peekStart } from '../../payments/channels/statement-file.ts';
 import { type StatementLine, StatementMalformed, textLines, zipEntryChunks } from './lines.ts';
 
 const FIELDS = [3, 21, 10, 12, 32, 21, 13, 13] as const;
 
 /** `date` is the statement's day (yyyy-MM-dd): the lines' times carry no year. */
-export async function* unionpayFileLines(zip: AsyncIterable<Uint8Array>, date: string): AsyncGenerator<StatementLine> {
-  const entries = zipEntryChunks(zip, (name) => /^INN\d{6}/.test(name.split('/').pop() ?? ''));
-  for await (const line of textLines(entries, 'utf8')) {
+export async function* unionpayFileLines(file: AsyncIterable<Uint8Array>, date: string): AsyncGenerator<StatementLine> {
+  // The gateway's zip, or the INN file itself (uploaded by hand after unzipping).
+  const { head, stream } = await peekStart(file, 2);
+  const text = isZip(head) ? zipEntryChunks(stream, (name) => /^INN\d{6}/.test(name.split('/').pop() ?? '')) : stream;
+  for await (const line of textLines(text, 'utf8')) {
     if (line.trim() === '') continue;
     const fields: string[] = [];
     let start = 0;
