@@ -23,6 +23,7 @@ import { assetsRoutes } from './modules/assets/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { createAuthService } from './modules/auth/service.ts';
+import { bankStatementsRoutes } from './modules/bank-statements/routes.ts';
 import { billingRoutes } from './modules/billing/routes.ts';
 import { collectionsRoutes } from './modules/collections/routes.ts';
 import { contractsRoutes } from './modules/contracts/routes.ts';
@@ -203,6 +204,7 @@ export async function buildApp({
       await api.register(paymentsRoutes, { payments });
       await api.register(refundsRoutes, { payments });
       await api.register(reconciliationRoutes, { payments });
+      await api.register(bankStatementsRoutes, { db, pii: piiCipher });
       await api.register(receiptsRoutes, { db, publicBaseUrl: config.publicBaseUrl });
       await api.register(reportsRoutes, { db, pii: piiCipher });
       await api.register(portalRoutes, {

@@ -831,3 +831,83 @@ export const reconciliationDifferences = pgTable('reconciliation_differences', {
   journalEntryId: uuid('journal_entry_id'),
   autoResolvedByRunId: uuid('auto_resolved_by_run_id'),
 });
+
+// 银行流水导入与勾对 (migration 0009).
+export const BANK_STATEMENT_LINE_STATUSES = ['unmatched', 'confirmed', 'ignored'] as const;
+export const BANK_STATEMENT_MATCH_KINDS = ['link_payment', 'link_settlement', 'recorded'] as const;
+export interface BankStatementColumns {
+  date: string;
+  credit?: string | null;
+  debit?: string | null;
+  amount?: string | null;
+  direction?: string | null;
+  creditMarks?: string[] | null;
+  payerName?: string | null;
+  payerAccount?: string | null;
+  reference?: string | null;
+  serial?: string | null;
+}
+
+export const bankStatementMappings = pgTable('bank_statement_mappings', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  orgId: uuid('org_id')
+    .notNull()
+    .references(() => orgs.id),
+  name: text('name').notNull(),
+  accountLabel: text('account_label').notNull(),
+  accountNoEnc: text('account_no_enc'),
+  accountNoMasked: text('account_no_masked'),
+  headerRow: integer('header_row').notNull().default(1),
+  columns: jsonb('columns').$type<BankStatementColumns>().notNull(),
+  dateFormat: text('date_format').notNull(),
+  encoding: text('encoding', { enum: ['utf8', 'gbk'] })
+    .notNull()
+    .default('utf8'),
+  createdBy: uuid('created_by'),
+  createdByName: text('created_by_name'),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+});
+
+export const bankStatementImports = pgTable('bank_statement_imports', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  orgId: uuid('org_id').notNull(),
+  mappingId: uuid('mapping_id').notNull(),
+  fileName: text('file_name').notNull(),
+  fileFormat: text('file_format', { enum: ['csv', 'xlsx'] }).notNull(),
+  fileHash: text('file_hash').notNull(),
+  lineCount: integer('line_count').notNull(),
+  newLineCount: integer('new_line_count').notNull(),
+  creditFen: fen('credit_fen').notNull(),
+  debitFen: fen('debit_fen').notNull(),
+  firstDate: day('first_date'),
+  lastDate: day('last_date'),
+  importedBy: uuid('imported_by'),
+  importedByName: text('imported_by_name'),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+});
+
+export const bankStatementLines = pgTable('bank_statement_lines', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  orgId: uuid('org_id').notNull(),
+  mappingId: uuid('mapping_id').notNull(),
+  importId: uuid('import_id').notNull(),
+  lineNo: integer('line_no').notNull(),
+  valueDate: day('value_date').notNull(),
+  direction: text('direction', { enum: ['credit', 'debit'] }).notNull(),
+  amountFen: fen('amount_fen').notNull(),
+  payerName: text('payer_name'),
+  payerAccountEnc: text('payer_account_enc'),
+  payerAccountMasked: text('payer_account_masked'),
+  reference: text('reference'),
+  bankSerial: text('bank_serial'),
+  status: text('status', { enum: BANK_STATEMENT_LINE_STATUSES }).notNull().default('unmatched'),
+  matchKind: text('match_kind', { enum: BANK_STATEMENT_MATCH_KINDS }),
+  paymentId: uuid('payment_id'),
+  reconciliationRunId: uuid('reconciliation_run_id'),
+  decidedBy: uuid('decided_by'),
+  decidedByName: text('decided_by_name'),
+  decidedAt: timestamptz('decided_at'),
+  note: text('note'),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+});

@@ -715,6 +715,121 @@ const messages = {
     zh: '请选择对账单文件，并填写渠道与对账日期',
     en: 'Choose the statement file and give the channel and the date',
   },
+  // Bank statements (B)
+  bank_statement_file_xls: {
+    zh: '不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 CSV 后上传',
+    en: 'Old .xls files are not supported; save the file as .xlsx or CSV in Excel and upload it again',
+  },
+  bank_statement_file_encoding: {
+    zh: '文件不是 UTF-8 编码，请将映射的文件编码改为 GBK 后重试',
+    en: 'The file is not UTF-8; set the mapping’s encoding to GBK and retry',
+  },
+  bank_statement_file_unreadable: {
+    zh: '无法读取该 Excel 文件，请确认文件未损坏且为 .xlsx 格式',
+    en: 'The Excel file cannot be read; check it is an intact .xlsx file',
+  },
+  bank_statement_too_many_rows: {
+    zh: '流水超过 50000 行，请按较短的期间分段导出后上传',
+    en: 'The statement has more than 50,000 rows; export shorter periods and upload them one by one',
+  },
+  bank_statement_column_missing: {
+    zh: '第 {row} 行（标题行）中找不到映射的列：{columns}。请检查标题行号或修改映射',
+    en: 'Row {row} (the header row) lacks the mapped columns: {columns}. Check the header row or the mapping',
+  },
+  bank_statement_date_invalid: {
+    zh: '日期“{value}”不符合格式 {format}',
+    en: 'The date "{value}" does not match the format {format}',
+  },
+  bank_statement_amount_invalid: {
+    zh: '金额“{value}”不是有效金额（以元为单位，最多两位小数）',
+    en: 'The amount "{value}" is not valid money (yuan, at most two decimals)',
+  },
+  bank_statement_amount_missing: {
+    zh: '该行没有收入或支出金额',
+    en: 'The row has neither a money-in nor a money-out amount',
+  },
+  bank_statement_direction_missing: {
+    zh: '该行没有收支方向',
+    en: 'The row does not say whether money came in or went out',
+  },
+  bank_statement_no_lines: {
+    zh: '文件中没有可导入的流水（请检查标题行号和日期列）',
+    en: 'The file holds no statement lines (check the header row and the date column)',
+  },
+  bank_statement_rejected: {
+    zh: '流水共 {total} 行，其中 {invalid} 行有错误，未导入任何数据；请按行号修改后重新上传',
+    en: '{invalid} of {total} statement rows are wrong; nothing was imported. Fix the rows named and upload again',
+  },
+  bank_statement_mapping_amount_columns: {
+    zh: '请映射“收入金额”列（可同时映射“支出金额”列），或映射“金额”列（可配“收支方向”列）',
+    en: 'Map a money-in column (and optionally money-out), or one amount column (optionally with a direction column)',
+  },
+  bank_statement_mapping_name_taken: {
+    zh: '已有名为“{name}”的流水映射，请换一个名称',
+    en: 'A statement mapping named "{name}" exists already; choose another name',
+  },
+  bank_statement_mapping_in_use: {
+    zh: '映射“{name}”已导入过流水，不能删除',
+    en: 'Statements were imported with the mapping "{name}"; it cannot be deleted',
+  },
+  bank_statement_account_invalid: {
+    zh: '银行账号应为 8–32 位数字',
+    en: 'A bank account number has 8–32 digits',
+  },
+  bank_statement_line_decided: {
+    zh: '第 {lineNo} 行流水已{status}，不能重复处理；如需更改请先撤销',
+    en: 'Statement row {lineNo} is already {status}; undo it first to change it',
+  },
+  bank_statement_line_debit: {
+    zh: '第 {lineNo} 行是支出流水，只能忽略，不能勾对收款',
+    en: 'Statement row {lineNo} is money out; it can only be ignored, not matched to a payment',
+  },
+  bank_statement_amount_mismatch: {
+    zh: '流水金额 {amount} 元与所选账单应收合计 {bills} 元不一致；金额不同时请只选承租方（按到期先后核销，余额转预收）',
+    en: 'The line’s {amount} yuan differs from the {bills} yuan the chosen bills owe; to pay a different amount choose only the tenant (oldest bills first, the rest an advance)',
+  },
+  bank_statement_payment_amount_differs: {
+    zh: '流水金额 {amount} 元与收款 {number} 的金额 {payment} 元不一致',
+    en: 'The line’s {amount} yuan differs from payment {number} of {payment} yuan',
+  },
+  bank_statement_payment_not_transfer: {
+    zh: '收款 {number} 不是银行转账，不能与银行流水关联',
+    en: 'Payment {number} was not a bank transfer; it cannot be linked to a bank line',
+  },
+  bank_statement_payment_linked: {
+    zh: '收款 {number} 已关联到另一条银行流水',
+    en: 'Payment {number} is already linked to another bank line',
+  },
+  bank_statement_settlement_missing: {
+    zh: '该对账批次没有结算凭证，不能关联',
+    en: 'That reconciliation run posted no settlement; there is nothing to link',
+  },
+  bank_statement_settlement_amount_differs: {
+    zh: '流水金额 {amount} 元与渠道结算净额 {net} 元不一致',
+    en: 'The line’s {amount} yuan differs from the settlement’s net {net} yuan',
+  },
+  bank_statement_settlement_linked: {
+    zh: '该渠道结算已关联到另一条银行流水',
+    en: 'That channel settlement is already linked to another bank line',
+  },
+  bank_statement_serial_recorded: {
+    zh: '流水号 {reference} 已登记为收款 {number}，请改为“关联已登记收款”',
+    en: 'The bank serial {reference} is already recorded as payment {number}; link that payment instead',
+  },
+  bank_statement_undo_posted: {
+    zh: '该流水已据此登记收款 {number} 并入账，不能撤销',
+    en: 'Payment {number} was recorded and posted from this line; it cannot be undone',
+  },
+  bank_statement_undo_unmatched: {
+    zh: '该流水尚未处理，无需撤销',
+    en: 'The line has not been matched or ignored; there is nothing to undo',
+  },
+  bank_statement_status_confirmed: { zh: '勾对确认', en: 'confirmed' },
+  bank_statement_status_ignored: { zh: '忽略', en: 'ignored' },
+  bank_statement_note_required: {
+    zh: '请填写忽略原因',
+    en: 'Give the reason for ignoring the line',
+  },
   internal: {
     zh: '服务器内部错误，请稍后重试；如持续出现请联系管理员（错误编号 {requestId}）',
     en: 'Internal server error; retry later, and contact an administrator if it persists (error id {requestId})',
