@@ -180,6 +180,8 @@ export interface PortalRefund {
   amountFen: number;
   status: 'requested' | 'approved' | 'rejected' | 'paying' | 'refunded' | 'failed' | (string & {});
   reason: string;
+  /** A deposit refund: the deposit paid, before the deductions. */
+  depositPaidFen?: number | null;
   deductions: { item: string; amountFen: number }[];
   method: 'original_channel' | 'offline' | (string & {});
   provider: string | null;

@@ -44,7 +44,7 @@ function RefundCard({ refund }: { refund: PortalRefund }) {
         <>
           <div style={row}>
             <span style={weakText}>保证金</span>
-            <span>{formatFen(refund.amountFen + deducted)}</span>
+            <span>{formatFen(refund.depositPaidFen ?? refund.amountFen + deducted)}</span>
           </div>
           {refund.deductions.map((item) => (
             <div style={row} key={`${item.item}-${item.amountFen}`} data-testid="m-refund-deduction">

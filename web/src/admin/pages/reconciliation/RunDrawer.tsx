@@ -44,6 +44,35 @@ function TieOutTable({ tieOut }: { tieOut: TieOut }) {
       sign: '−',
     },
     { key: 'difference', label: t('reconciliation.tieOut.difference'), fen: tieOut.differenceFen, sign: '−' },
+    // Refunds tie out the same way, when the day had any.
+    ...(tieOut.channelRefundFen
+      ? [
+          {
+            key: 'channelRefund',
+            label: t('reconciliation.tieOut.channelRefund'),
+            fen: tieOut.channelRefundFen,
+            sign: '',
+          },
+          {
+            key: 'refundMatched',
+            label: t('reconciliation.tieOut.refundMatched'),
+            fen: tieOut.refundMatchedFen ?? 0,
+            sign: '−',
+          },
+          {
+            key: 'refundSettledBefore',
+            label: t('reconciliation.tieOut.refundSettledBefore'),
+            fen: tieOut.refundSettledBeforeFen ?? 0,
+            sign: '−',
+          },
+          {
+            key: 'refundDifference',
+            label: t('reconciliation.tieOut.refundDifference'),
+            fen: tieOut.refundDifferenceFen ?? 0,
+            sign: '−',
+          },
+        ]
+      : []),
   ];
   const tiesOut = tieOut.unexplainedFen === 0;
   return (

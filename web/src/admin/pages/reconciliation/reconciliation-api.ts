@@ -51,6 +51,13 @@ export interface TieOut {
   repairedFen: number;
   settledBeforeFen: number;
   differenceFen: number;
+  /** Refunds the same way: channel refunds = matched + settled before + differences. */
+  channelRefundFen?: number;
+  refundMatchedFen?: number;
+  refundSettledBeforeFen?: number;
+  refundDifferenceFen?: number;
+  /** What the settlement entry took off 1012 (matched + repaired − refunds matched). */
+  settlementClearingFen?: number;
   unexplainedFen: number;
 }
 
@@ -78,6 +85,8 @@ export interface ReconciliationRun {
   differences: number;
   /** Differences still open or awaiting approval (when the API gives it; else `differences`). */
   openDifferences?: number;
+  refundsMatched?: number;
+  settledRefundFen?: number;
   channelPaidFen: number;
   channelRefundFen: number;
   channelFeeFen: number;

@@ -94,7 +94,7 @@ export function RefundDrawer({
           {shown.failureReason && <Alert type="error" showIcon title={shown.failureReason} />}
           <Descriptions size="small" column={2} bordered>
             <Descriptions.Item label={t('refund.kindTitle')}>{refundKindLabel(shown.kind, t)}</Descriptions.Item>
-            <Descriptions.Item label={t('bill.tenant')}>{shown.tenantName}</Descriptions.Item>
+            <Descriptions.Item label={t('bill.tenant')}>{shown.tenantName ?? '-'}</Descriptions.Item>
             <Descriptions.Item label={t('refund.amount')}>
               <Typography.Text strong data-testid="refund-amount">
                 {formatFen(shown.amountFen)}

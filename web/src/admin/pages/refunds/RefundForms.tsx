@@ -433,7 +433,7 @@ export function RefundDecisionModal({
       {refund && (
         <Typography.Paragraph type="secondary">
           {t('refund.decisionHint', {
-            tenant: refund.tenantName,
+            tenant: refund.tenantName ?? '-',
             kind: refundKindLabel(refund.kind, t),
             amount: formatFen(refund.amountFen),
             method: refundMethodLabel(refund.method, t),

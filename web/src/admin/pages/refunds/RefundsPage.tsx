@@ -153,18 +153,43 @@ function DepositsTab({ onRequested, open }: { onRequested: (refund: Refund) => v
       key: 'status',
       title: t('refund.statusTitle'),
       dataIndex: 'status',
-      render: (request) => depositRequestStatusLabel(request.status, t),
+      valueEnum: Object.fromEntries(
+        ['pending', 'approved', 'rejected', 'refunded'].map((status) => [
+          status,
+          { text: depositRequestStatusLabel(status, t) },
+        ]),
+      ),
+      search: { type: 'select' },
+    },
+    {
+      key: 'refundNo',
+      title: t('refund.number'),
+      render: (request) =>
+        request.refundId ? (
+          <Button
+            type="link"
+            size="small"
+            style={{ padding: 0 }}
+            onClick={() => request.refundId && open(request.refundId)}
+          >
+            {request.refundNo ?? t('refund.viewRefund')}
+          </Button>
+        ) : (
+          '-'
+        ),
+    },
+    {
+      key: 'refundStatus',
+      title: t('refund.refundStatusTitle'),
+      render: (request) => (request.refundStatus ? <RefundStatusTag status={request.refundStatus} /> : '-'),
     },
     {
       key: 'actions',
       title: t('common.actions'),
       fixed: 'right',
+      // Pending: never asked, or the last refund failed and may be asked again.
       render: (request) =>
-        request.refundId ? (
-          <Button type="link" size="small" onClick={() => request.refundId && open(request.refundId)}>
-            {t('refund.viewRefund')}
-          </Button>
-        ) : canWrite && request.status === 'pending' ? (
+        canWrite && request.status === 'pending' ? (
           <Button
             type="link"
             size="small"

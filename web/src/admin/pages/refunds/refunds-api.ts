@@ -24,7 +24,7 @@ export interface Refund {
   kind: RefundKind;
   /** Null only for money in suspense whose payer is not a known tenant. */
   tenantId: string | null;
-  tenantName: string;
+  tenantName: string | null;
   paymentId: string | null;
   suspenseItemId?: string | null;
   paymentOrderId: string | null;
@@ -63,7 +63,9 @@ export interface CreateRefundInput {
 export interface UnpaidBill {
   id: string;
   billNo: string;
+  kind?: string;
   period?: string | null;
+  dueDate?: string;
   outstandingFen: number;
 }
 
@@ -79,8 +81,13 @@ export interface DepositRefundRequest {
   status: string;
   depositBillId: string | null;
   depositPaidFen: number;
+  depositBillNo?: string | null;
   unpaidBills: UnpaidBill[];
+  /** The latest refund asked for it; a failed one leaves the request pending, to ask again. */
   refundId: string | null;
+  refundNo?: string | null;
+  refundStatus?: RefundStatus | null;
+  refundAmountFen?: number | null;
   createdAt?: string;
 }
 
