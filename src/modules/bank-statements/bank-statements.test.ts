@@ -1,7 +1,7 @@
 // Bank statements end to end through the API: a GBK CSV and an .xlsx imported with saved mappings, a re-import that
 // changes nothing, suggestions ranked, a line confirmed as a payment (receipt, balanced entry, bills settled), a
 // recorded transfer linked without posting, and bad input refused with nothing written.
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,8 @@ import { expectLedgerMatchesBills, payingTenant, snapshot } from '../../../test/
 import { multipartFile } from '../../../test/helpers/uploads.ts';
 import { queryRows, sql } from '../../db/client.ts';
 import { addDays, chinaDate } from '../../domain/calendar.ts';
+import { systemActor } from '../audit/service.ts';
+import { journal } from '../ledger/journal.ts';
 
 let t: TestApp;
 let finance: Record<string, string>;
@@ -95,6 +97,7 @@ const suggestionsOf = async (lineId: string) => {
     reasons: { code: string }[];
     tenantId: string | null;
     paymentId: string | null;
+    runId: string | null;
     bills: { id: string; number: string }[];
   }[];
 };
@@ -383,6 +386,64 @@ describe('bank statement import and matching', () => {
     expect(undo.statusCode, undo.body).toBe(200);
     expect(undo.json()).toMatchObject({ status: 'unmatched', matchKind: null, paymentId: null });
     expect((await suggestionsOf(line!.id))[0]).toMatchObject({ kind: 'link_payment', paymentId: payment.id });
+  });
+
+  it("links a channel's settlement of the same net amount, once", async () => {
+    const netFen = oddFen();
+    const runDate = daysAgo(5);
+    const runId = await db().transaction(async (tx) => {
+      const entry = await journal.post(
+        tx,
+        { ...systemActor, orgId: t.orgId },
+        {
+          orgId: t.orgId,
+          entryDate: runDate,
+          kind: 'settlement',
+          memo: '测试结算',
+          sourceType: 'reconciliation_run',
+          lines: [
+            { purpose: 'bank', debitFen: netFen },
+            { purpose: 'channel_fees', debitFen: 600 },
+            { purpose: 'clearing_wechatpay', creditFen: netFen + 600 },
+          ],
+        },
+      );
+      const [run] = await queryRows<{ id: string }>(
+        tx,
+        sql`INSERT INTO reconciliation_runs (org_id, provider, statement_date, file_format, file_hash, status,
+                                             settled_gross_fen, settled_fee_fen, settlement_entry_id)
+            VALUES (${t.orgId}, 'wechatpay', ${runDate}, 'wechat_csv', ${createHash('sha256').update(String(netFen)).digest('hex')},
+                    'completed', ${netFen + 600}, 600, ${entry.id})
+            RETURNING id`,
+      );
+      return run!.id;
+    });
+    const mapping = await createMapping(csvMapping(`招行-${randomInt(1e9)}`));
+    const content = gbkStatement([
+      [daysAgo(4), yuan(netFen), '', '财付通支付科技有限公司', '', '微信支付结算', serial()],
+      [daysAgo(4), yuan(netFen), '', '财付通支付科技有限公司', '', '微信支付结算', serial()],
+    ]);
+    const imported = await upload(`/api/v1/bank-statements/imports?mappingId=${mapping.id}`, 'cmb.csv', content);
+    expect(imported.statusCode, imported.body).toBe(201);
+    const [first, second] = await linesOf(imported.json().import.id);
+    expect((await suggestionsOf(first!.id))[0]).toMatchObject({ kind: 'link_settlement', runId });
+
+    const before = await state();
+    const linked = await confirm(first!.id, { kind: 'link_settlement', runId });
+    expect(linked.statusCode, linked.body).toBe(200);
+    expect(linked.json()).toMatchObject({
+      status: 'confirmed',
+      matchKind: 'link_settlement',
+      reconciliationRunId: runId,
+    });
+    const after = await state();
+    expect(after.entries).toBe(before.entries);
+    expect(after.payments).toBe(before.payments);
+    // The settlement is the first line's money: not offered for the second, and refused if asked.
+    expect((await suggestionsOf(second!.id)).some((s) => s.kind === 'link_settlement')).toBe(false);
+    const again = await confirm(second!.id, { kind: 'link_settlement', runId });
+    expect(again.statusCode).toBe(409);
+    expect(problemOf(again).code).toBe('bank_statement_settlement_linked');
   });
 
   it('refuses a file with bad rows, naming each row, and writes nothing', async () => {

@@ -118,6 +118,12 @@ function lineWhere(filter: LineFilter): SQL {
   return sql.join(conditions, sql` AND `);
 }
 
+/** What a settlement entry put into the bank account (1002): its debit less its credit there. */
+const settlementNet = (entryId: SQL) => sql`
+  SELECT coalesce(sum(jl.debit_fen - jl.credit_fen), 0) AS net
+    FROM journal_lines jl JOIN ledger_accounts a ON a.id = jl.account_id
+   WHERE jl.entry_id = ${entryId} AND a.purpose = 'bank'`;
+
 /** Names compared as people write them: no spaces, full-width brackets as half-width. */
 const normalName = (column: SQL) => sql`translate(${column}, '（）　 ', '()')`;
 
@@ -379,17 +385,17 @@ export const bankStatementsRepository = {
     );
   },
 
-  /** Channel settlements (Dr 1002 net) of the same net amount within 3 days and not yet any line's money. */
+  /** Channel settlements of the same net amount (what their entry put on 1002) within 3 days, not yet any line's. */
   settlementCandidates(db: Executor, orgId: string, line: { amountFen: number; valueDate: string }) {
     return queryRows<{ id: string; provider: string; statementDate: string; netFen: string | number; days: number }>(
       db,
-      sql`SELECT r.id, r.provider, r.statement_date::text AS "statementDate",
-                 r.settled_gross_fen - r.settled_fee_fen AS "netFen",
+      sql`SELECT r.id, r.provider, r.statement_date::text AS "statementDate", s.net AS "netFen",
                  abs(r.statement_date - ${line.valueDate}::date) AS days
             FROM reconciliation_runs r
+            CROSS JOIN LATERAL (${settlementNet(sql`r.settlement_entry_id`)}) s
            WHERE r.org_id = ${orgId} AND r.settlement_entry_id IS NOT NULL
-             AND r.settled_gross_fen - r.settled_fee_fen = ${line.amountFen}
              AND r.statement_date BETWEEN ${line.valueDate}::date - 3 AND ${line.valueDate}::date + 3
+             AND s.net = ${line.amountFen}
              AND NOT EXISTS (SELECT 1 FROM bank_statement_lines l WHERE l.reconciliation_run_id = r.id)
            ORDER BY days, r.statement_date
            LIMIT 10`,
@@ -446,8 +452,9 @@ export const bankStatementsRepository = {
   async runForLink(tx: Executor, orgId: string, id: string) {
     const [row] = await queryRows<{ id: string; settlementEntryId: string | null; netFen: string | number }>(
       tx,
-      sql`SELECT id, settlement_entry_id AS "settlementEntryId", settled_gross_fen - settled_fee_fen AS "netFen"
-            FROM reconciliation_runs WHERE org_id = ${orgId} AND id = ${id} FOR UPDATE`,
+      sql`SELECT r.id, r.settlement_entry_id AS "settlementEntryId", s.net AS "netFen"
+            FROM reconciliation_runs r CROSS JOIN LATERAL (${settlementNet(sql`r.settlement_entry_id`)}) s
+           WHERE r.org_id = ${orgId} AND r.id = ${id} FOR UPDATE OF r`,
     );
     return row;
   },

@@ -185,11 +185,12 @@ export function parseYuanCell(cell: Cell): number | null | undefined {
     .replace(/[,，\s¥￥]|元$/g, '')
     .replace(/^\((.*)\)$/, '-$1');
   if (text === '' || text === '-' || text === '--') return null;
+  const negative = text.startsWith('-');
   try {
-    const { numerator, denominator } = parseDecimal(text, 2);
+    const { numerator, denominator } = parseDecimal(text.replace(/^[+-]/, ''), 2);
     const fen = (numerator * 100n) / denominator;
-    if (fen > BigInt(Number.MAX_SAFE_INTEGER) || fen < -BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
-    return Number(fen);
+    if (fen > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
+    return negative ? -Number(fen) : Number(fen);
   } catch (error) {
     if (error instanceof DecimalFormatError) return undefined;
     throw error;
