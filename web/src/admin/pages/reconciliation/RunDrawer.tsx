@@ -89,6 +89,7 @@ function TieOutTable({ tieOut }: { tieOut: TieOut }) {
           key: 'amount',
           title: t('reconciliation.amount'),
           align: 'right',
+          width: 200,
           render: (_v, row) => <span data-testid={`tieout-${row.key}`}>{formatFen(row.fen)}</span>,
         },
       ]}
@@ -310,6 +311,11 @@ export function RunDrawer({
               {formatFen(shown.channelRefundFen)}
             </Descriptions.Item>
             <Descriptions.Item label={t('reconciliation.fee')}>{formatFen(shown.channelFeeFen)}</Descriptions.Item>
+            {shown.settledRefundFen !== undefined && shown.refunds > 0 && (
+              <Descriptions.Item label={t('reconciliation.settledRefund')}>
+                {formatFen(shown.settledRefundFen)}
+              </Descriptions.Item>
+            )}
             <Descriptions.Item label={t('reconciliation.settledGross')}>
               {formatFen(shown.settledGrossFen)}
             </Descriptions.Item>
