@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, problemOf, type TestApp } from '../../../test/helpers/app.ts';
@@ -5,6 +6,8 @@ import { accountBalance, issueBill, makeContract, makeTenant } from '../../../te
 import { tenantHeaders } from '../../../test/helpers/payments.ts';
 import { queryRows, sql } from '../../db/client.ts';
 import { addDays, chinaDate } from '../../domain/calendar.ts';
+import { rentRoll } from './catalogue.ts';
+import { reportWorkbookStream } from './workbook.ts';
 
 // A tenant of our own on top of the demo, with bills whose figures are computed by hand below. Dates are relative to
 // today (China time) so the as-of-today fast path and the past-date path are both exercised.
@@ -343,6 +346,8 @@ describe('Excel export', () => {
     const sheet = await workbookOf(`/api/v1/reports/arrears-aging.xlsx?${query}`);
     expect(String(sheet.getCell('A1').value)).toBe('重庆永川政鑫资产经营有限公司（政鑫公司） 欠费账龄明细');
     expect(String(sheet.getCell('A2').value)).toMatch(/^筛选：.*截至日期 \d{4}-\d{2}-\d{2}.*生成时间：\d{4}-/);
+    // The tenant filter reads as the tenant's name, masked for the auditor.
+    expect(String(sheet.getCell('A2').value)).toContain('承租方 欧***');
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 3 });
     const headers = (sheet.getRow(3).values as unknown[]).slice(1);
     expect(headers).toEqual(json.columns.map((column) => column.zh));
@@ -392,6 +397,23 @@ describe('Excel export', () => {
     expect(String(totalsRow.getCell(1).value)).toBe(`Total (${roll.total} rows)`);
     const billedColumn = roll.columns.findIndex((column) => column.key === 'billedFen') + 1;
     expect(Math.round(Number(totalsRow.getCell(billedColumn).value) * 100)).toBe(roll.totals.billedFen);
+  });
+
+  it('ends the export and its cursor when the reader goes away', async () => {
+    const reader = { orgId: t.orgId, seesNames: false, today };
+    const stream = reportWorkbookStream({
+      context: { db: t.database.orm, pii: t.pii },
+      definition: rentRoll,
+      filters: rentRoll.prepare({ from: day(-3000), to: day(400) }, today),
+      reader,
+      orgName: '测试',
+      language: 'zh',
+    });
+    await once(stream, 'data');
+    stream.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The database is free again: the cursor's transaction has ended.
+    expect((await report('vacancies', { projectId })).total).toBe(1);
   });
 });
 

@@ -61,16 +61,21 @@ export interface ExportInput {
   filters: Record<string, unknown>;
   reader: ReportReader;
   orgName: string;
+  /** How the id filters read (a tenant's name, a contract's number, a project's name). */
+  filterNames?: Record<string, string>;
   language: Language;
   now?: Date;
 }
 
-function filterText({ definition, filters, language }: ExportInput): string {
+function filterText({ definition, filters, filterNames = {}, language }: ExportInput): string {
   const parts = Object.entries(filters)
     .filter(([, value]) => value !== undefined && value !== null && value !== '')
     .map(([key, value]) => {
       const label: Label = definition.filterLabels[key] ?? { zh: key, en: key };
-      return `${headerOf(label, language)} ${String(value)}`;
+      // A code filter that is also a column reads as the column's label (账龄 逾期31–90天, 类型 租金).
+      const valueLabel = definition.columns.find((column) => column.key === key)?.labels?.[String(value)];
+      const shown = filterNames[key] ?? (valueLabel ? headerOf(valueLabel, language) : String(value));
+      return `${headerOf(label, language)} ${shown}`;
     });
   if (language === 'en') return `Filter: ${parts.length ? parts.join('; ') : 'none'}`;
   return `筛选：${parts.length ? parts.join('；') : '无'}`;
@@ -81,7 +86,9 @@ const TITLE_ROWS = 3;
 /** The workbook as a stream: the reply starts at once and the rows follow batch by batch from the cursor. */
 export function reportWorkbookStream(input: ExportInput): PassThrough {
   const output = new PassThrough();
-  writeWorkbook(input, output).catch((error: unknown) => output.destroy(error as Error));
+  writeWorkbook(input, output).catch((error: unknown) => {
+    if (!output.destroyed) output.destroy(error as Error);
+  });
   return output;
 }
 
@@ -127,7 +134,15 @@ async function writeWorkbook(input: ExportInput, output: PassThrough): Promise<v
     for (const row of rows) {
       sheet.addRow(columns.map((column) => cellOf(column, row[column.key], language))).commit();
     }
-    if (output.writableNeedDrain) await once(output, 'drain');
+    // Back-pressure: wait for a slow client; a client gone ends the export (and its cursor's transaction).
+    if (output.writableNeedDrain && !output.destroyed) {
+      const done = new AbortController();
+      await Promise.race([
+        once(output, 'drain', { signal: done.signal }),
+        once(output, 'close', { signal: done.signal }),
+      ]).finally(() => done.abort());
+    }
+    if (output.destroyed) throw new Error('report export: the client went away');
   });
 
   const totals = await reportTotals(input.context.db, definition, input.filters, input.reader);
