@@ -7,6 +7,7 @@ import { contractsService, today } from '../modules/contracts/service.ts';
 import { type MessagingDeps, messagesService } from '../modules/messages/service.ts';
 import { runPaymentOrdersBackstop } from '../modules/payments/orders.ts';
 import type { PaymentsDeps } from '../modules/payments/service.ts';
+import { runDailyReconciliation } from '../modules/reconciliation/daily.ts';
 import type { ScheduledJob } from './scheduler.ts';
 
 /** Every scheduled job of AssetPay; later modules add theirs here. */
@@ -69,6 +70,12 @@ export function scheduledJobs(services: {
             name: 'payment-orders-backstop',
             cron: '* * * * *',
             run: () => runPaymentOrdersBackstop(payments),
+          },
+          {
+            // 10:30 China time, when every channel has issued yesterday's statement: reconciled for every org.
+            name: 'reconciliation-daily',
+            cron: '30 10 * * *',
+            run: () => runDailyReconciliation(payments),
           },
         ]
       : []),

@@ -115,6 +115,14 @@ describe('a clean day', () => {
       settledFeeFen: fees,
       settledNetFen: gross - fees,
       differenceItems: [],
+      tieOut: {
+        channelPaidFen: gross,
+        matchedFen: gross,
+        repairedFen: 0,
+        differenceFen: 0,
+        settlementClearingFen: gross,
+        unexplainedFen: 0,
+      },
     });
     expect(await accountBalance(db(), t.orgId, 'clearing_wechatpay')).toBe(clearingBefore - gross);
     expect(await accountBalance(db(), t.orgId, 'bank')).toBe(bankBefore + gross - fees);
@@ -229,6 +237,7 @@ describe('differences', () => {
     expect(run).toMatchObject({ lines: 2, matched: 1, repaired: 0, differences: 2 });
     expect(run.settledGrossFen).toBe(clean.amountFen);
     expect(run.settledFeeFen).toBe(fee(clean.amountFen));
+    expect(run.tieOut).toMatchObject({ matchedFen: clean.amountFen, differenceFen: 59_000, unexplainedFen: 0 });
     expect(run.differenceItems).toEqual(
       expect.arrayContaining([
         expect.objectContaining({

@@ -1,8 +1,11 @@
+import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { PROVIDERS, type Provider } from '../../db/schema.ts';
 import { chinaDate } from '../../domain/calendar.ts';
 import { staffActor, staffOf } from '../../http/access.ts';
 import { registerEntityNames } from '../../http/messages.ts';
+import { AppError } from '../../http/problem.ts';
 import { errorResponses, IdParams, Page } from '../../http/schemas.ts';
 import type { PaymentsDeps } from '../payments/service.ts';
 import { differenceRoutes } from './differences.routes.ts';
@@ -11,6 +14,10 @@ import { reconciliationService } from './service.ts';
 
 registerEntityNames({ reconciliation_run: { zh: '对账批次', en: 'Reconciliation run' } });
 
+/** A day's statement of a busy merchant is a few hundred MB (a million lines of WeChat CSV ~200 MB). */
+const MAX_STATEMENT_BYTES = 512 * 1024 * 1024;
+const isProvider = (value: string | undefined): value is Provider => PROVIDERS.includes(value as Provider);
+
 const tags = ['对账'];
 const problems = { ...errorResponses, 422: Type.Ref('Problem'), 502: Type.Ref('Problem') };
 
@@ -18,6 +25,7 @@ export const reconciliationRoutes: FastifyPluginAsyncTypebox<{ payments: Payment
   app,
   { payments },
 ) => {
+  await app.register(multipart, { limits: { files: 1, fields: 4, parts: 5 } });
   await app.register(differenceRoutes, { payments });
   app.post(
     '/reconciliations',
@@ -37,6 +45,45 @@ export const reconciliationRoutes: FastifyPluginAsyncTypebox<{ payments: Payment
         provider: request.body.channel,
         date: request.body.date,
         today: chinaDate(new Date()),
+      });
+      return reply.status(run.duplicate ? 200 : 201).send(run);
+    },
+  );
+
+  app.post(
+    '/reconciliations/upload',
+    {
+      config: { access: 'reconciliation:write' },
+      schema: {
+        tags,
+        summary: '上传渠道对账单文件并对账（与取对账单对账相同）',
+        description:
+          'multipart/form-data：先 channel、date 字段，再 file（微信支付交易账单 CSV 或其 .gz；支付宝账单 zip；' +
+          '银联对账文件 zip 或 INN 文本）。文件不是该渠道格式时返回 422。同一文件再次上传不做任何改动（200，duplicate: true）。',
+        consumes: ['multipart/form-data'],
+        response: { 200: ReconciliationSchema, 201: ReconciliationSchema, 413: Type.Ref('Problem'), ...problems },
+      },
+    },
+    async (request, reply) => {
+      const part = await request.file({ limits: { fileSize: MAX_STATEMENT_BYTES } });
+      const field = (name: string) => {
+        const value = part?.fields[name];
+        return value && !Array.isArray(value) && value.type === 'field' ? String(value.value) : undefined;
+      };
+      const channel = field('channel');
+      const date = field('date');
+      if (!part || !isProvider(channel) || !date || !/^\d{4}-\d{2}-\d{2}$/.test(date)) {
+        part?.file.resume();
+        throw new AppError(422, 'reconciliation_upload_missing', {}, [
+          { path: 'body', key: 'reconciliation_upload_missing' },
+        ]);
+      }
+      const run = await reconciliationService.reconcileUpload(payments, staffActor(request), {
+        provider: channel,
+        date,
+        today: chinaDate(new Date()),
+        source: part.file,
+        maxMb: MAX_STATEMENT_BYTES / 1024 / 1024,
       });
       return reply.status(run.duplicate ? 200 : 201).send(run);
     },

@@ -4,6 +4,7 @@
 // a difference for finance. The matched money is settled in one entry per run: Dr 1002 net + Dr 6603 fee / Cr 1012.
 // The same file imported again changes nothing and answers the earlier run.
 
+import { createGunzip } from 'node:zlib';
 import type { Provider } from '../../db/schema.ts';
 import { addDays } from '../../domain/calendar.ts';
 import { formatYuan } from '../../domain/money.ts';
@@ -12,7 +13,14 @@ import { type Actor, auditService } from '../audit/service.ts';
 import { CLEARING_ACCOUNT } from '../ledger/chart.ts';
 import { journal } from '../ledger/journal.ts';
 import { adapterForOrg, providerParam } from '../payments/channel-settings.ts';
-import { emptyStatement } from '../payments/channels/statement-file.ts';
+import {
+  emptyStatement,
+  isGzip,
+  isZip,
+  peekStart,
+  type StatementSource,
+  spoolStatement,
+} from '../payments/channels/statement-file.ts';
 import { type ChannelAdapter, ChannelError, type StatementFile } from '../payments/channels/types.ts';
 import { MerchantMismatch, postChannelPayment } from '../payments/posting.ts';
 import type { PaymentsDeps } from '../payments/service.ts';
@@ -136,6 +144,40 @@ function statementUnavailable(provider: Provider, error: unknown): AppError {
   });
 }
 
+function uploadRefused(provider: Provider, reason: string) {
+  return new AppError(422, 'reconciliation_upload_format', { provider: providerParam(provider), reason }, [
+    { path: 'body/file', key: 'reconciliation_upload_format' },
+  ]);
+}
+
+/** The first bytes of a spooled statement (enough to tell its format). */
+async function statementStart(file: StatementFile, length = 512): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of file.chunks()) {
+    parts.push(Buffer.from(chunk));
+    size += chunk.length;
+    if (size >= length) break;
+  }
+  return Buffer.concat(parts).subarray(0, length);
+}
+
+/** Why these bytes are not the channel's statement, or undefined when they look like it. */
+function formatProblem(provider: Provider, start: Buffer): string | undefined {
+  if (start.length === 0) return '文件为空';
+  const text = start.toString('utf8').replace(/^\uFEFF/, '');
+  switch (provider) {
+    case 'wechatpay':
+      return /^`?交易时间,/.test(text) ? undefined : '应为微信支付交易账单 CSV（首行为“交易时间,…”，可为 .gz 压缩）';
+    case 'alipay':
+      return isZip(start) ? undefined : '应为支付宝账单 zip 压缩包';
+    case 'unionpay':
+      return isZip(start) || /^\w{3} .{21} \d{10} \d{12} /.test(text)
+        ? undefined
+        : '应为银联全渠道对账文件（zip 或 INN 文本文件）';
+  }
+}
+
 /** The statement's day in China time as the instants [from, to). */
 function dayBounds(date: string): { from: Date; to: Date } {
   return { from: new Date(`${date}T00:00:00+08:00`), to: new Date(`${addDays(date, 1)}T00:00:00+08:00`) };
@@ -165,6 +207,43 @@ export const reconciliationService = {
       file = emptyStatement({ provider, date, format: FORMAT_OF[provider] });
     }
     try {
+      return await reconciliationService.reconcileFile(deps, actor, adapter, file);
+    } finally {
+      await file.dispose();
+    }
+  },
+
+  /**
+   * A statement file uploaded by hand (WeChat's CSV, gzipped or not; Alipay's zip; UnionPay's zip or INN file),
+   * checked to be that channel's format, then reconciled exactly as if fetched.
+   */
+  async reconcileUpload(
+    deps: ReconciliationDeps,
+    actor: Actor & { orgId: string },
+    input: { provider: Provider; date: string; today: string; source: StatementSource; maxMb?: number },
+  ): Promise<ReconciliationView> {
+    const { provider, date } = input;
+    if (date >= input.today) {
+      throw new AppError(422, 'reconciliation_date_not_past', { date }, [
+        { path: 'body/date', key: 'reconciliation_date_not_past' },
+      ]);
+    }
+    const adapter = await adapterForOrg(deps, actor.orgId, provider);
+    const { head, stream } = await peekStart(input.source, 2);
+    const file = await spoolStatement(
+      { provider, date, format: FORMAT_OF[provider] },
+      stream,
+      provider === 'wechatpay' && isGzip(head) ? [createGunzip()] : [],
+    ).catch((error: unknown) => {
+      // @fastify/multipart's stream fails this way past its size limit.
+      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+        throw new AppError(413, 'file_too_large', { limitMb: input.maxMb ?? 0 });
+      }
+      throw uploadRefused(provider, error instanceof Error ? `无法读取：${error.message}` : String(error));
+    });
+    try {
+      const problem = formatProblem(provider, await statementStart(file));
+      if (problem) throw uploadRefused(provider, problem);
       return await reconciliationService.reconcileFile(deps, actor, adapter, file);
     } finally {
       await file.dispose();
