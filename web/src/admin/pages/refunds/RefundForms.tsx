@@ -12,6 +12,8 @@ import { useI18n } from '../../language.tsx';
 import { RemoteSelect, searchTenants } from '../billing/BillForms.tsx';
 import { billsApi, type Payment, paymentsApi } from '../billing/billing-api.ts';
 import { fenOfYuan, methodLabel, showMappedErrors, yuanRule } from '../billing/billing-labels.ts';
+import { providerLabel, suspenseReasonLabel } from '../payments/payment-labels.ts';
+import { type SuspenseItem, suspenseApi } from '../payments/payments-api.ts';
 import { ONLINE_METHODS, refundKindLabel, refundMethodLabel } from './refund-labels.ts';
 import {
   type DepositRefundRequest,
@@ -349,6 +351,132 @@ export function RequestRefundModal({
           rules={[{ required: true, whitespace: true, message: t('refund.reasonRequired') }]}
         >
           <Input.TextArea maxLength={500} autoSize={{ minRows: 2, maxRows: 4 }} data-testid="refund-reason" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+/** 挂账退款: money that matched no bill goes back, whole, to whoever paid it (through its channel). */
+export function SuspenseRefundModal({
+  open,
+  onClose,
+  onDone,
+}: {
+  open: boolean;
+  onClose: () => void;
+  onDone: (refund: Refund) => void;
+}) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ suspenseItemId: string; method: RefundMethod; reason: string }>();
+  const [items, setItems] = useState<SuspenseItem[]>([]);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const key = useRef(newIdempotencyKey());
+
+  useEffect(() => {
+    if (!open) return;
+    key.current = newIdempotencyKey();
+    let live = true;
+    suspenseApi
+      .list({ status: 'open', page: 1, pageSize: 100 })
+      .then((page) => live && setItems(page.items))
+      .catch(() => live && setItems([]));
+    return () => {
+      live = false;
+    };
+  }, [open]);
+
+  async function submit() {
+    const values = await validValues(form);
+    if (!values) return;
+    setSaving(true);
+    setError(null);
+    try {
+      const refund = await refundsApi.create(
+        {
+          kind: 'suspense',
+          suspenseItemId: values.suspenseItemId,
+          method: values.method,
+          reason: values.reason.trim(),
+        },
+        key.current,
+      );
+      message.success(t('refund.requested', { number: refund.refundNo, amount: formatFen(refund.amountFen) }));
+      onDone(refund);
+    } catch (failure) {
+      const mapped = showMappedErrors(form, failure, {
+        suspenseItemId: 'suspenseItemId',
+        method: 'method',
+        reason: 'reason',
+      });
+      if (!mapped) setError(errorDetail(failure));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  return (
+    <Modal
+      open={open}
+      title={t('refund.suspenseTitle')}
+      onOk={submit}
+      onCancel={onClose}
+      okText={t('refund.requestSubmit')}
+      okButtonProps={{ 'data-testid': 'refund-suspense-ok' }}
+      cancelText={t('common.cancel')}
+      confirmLoading={saving}
+      destroyOnHidden
+      width={640}
+      afterClose={() => setError(null)}
+    >
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
+      <Typography.Paragraph type="secondary">{t('refund.suspenseHint')}</Typography.Paragraph>
+      <Form
+        form={form}
+        name="refund_suspense"
+        layout="vertical"
+        preserve={false}
+        initialValues={{ method: 'original_channel' }}
+      >
+        <Form.Item
+          name="suspenseItemId"
+          label={t('refund.suspenseItem')}
+          rules={[{ required: true, message: t('refund.suspenseItemRequired') }]}
+          extra={items.length === 0 ? t('refund.noSuspense') : undefined}
+        >
+          <Select
+            placeholder={t('common.select')}
+            options={items.map((item) => ({
+              value: item.id,
+              label: [
+                item.number,
+                providerLabel(item.provider, t),
+                formatFen(item.amountFen),
+                suspenseReasonLabel(item.reason, t),
+                item.tenantName,
+              ]
+                .filter(Boolean)
+                .join(' · '),
+            }))}
+          />
+        </Form.Item>
+        <Form.Item name="method" label={t('refund.methodTitle')}>
+          <Radio.Group>
+            {(['original_channel', 'offline'] as const).map((method) => (
+              <Radio key={method} value={method}>
+                {refundMethodLabel(method, t)}
+              </Radio>
+            ))}
+          </Radio.Group>
+        </Form.Item>
+        <Form.Item
+          name="reason"
+          label={t('refund.reason')}
+          rules={[{ required: true, whitespace: true, message: t('refund.reasonRequired') }]}
+        >
+          <Input.TextArea maxLength={500} autoSize={{ minRows: 2, maxRows: 4 }} />
         </Form.Item>
       </Form>
     </Modal>

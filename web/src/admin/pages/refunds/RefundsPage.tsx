@@ -14,7 +14,7 @@ import { formatTime } from '../payments/PaymentOrderDrawer.tsx';
 import { useTenantOptions } from '../payments/PaymentOrdersPage.tsx';
 import { providerLabel } from '../payments/payment-labels.ts';
 import { RefundDrawer, RefundStatusTag } from './RefundDrawer.tsx';
-import { type RefundDecision, RefundDecisionModal, RequestRefundModal } from './RefundForms.tsx';
+import { type RefundDecision, RefundDecisionModal, RequestRefundModal, SuspenseRefundModal } from './RefundForms.tsx';
 import { depositRequestStatusLabel, refundKindEnum, refundMethodLabel, refundStatusEnum } from './refund-labels.ts';
 import { type DepositRefundRequest, depositRefundRequestsApi, type Refund, refundsApi } from './refunds-api.ts';
 
@@ -234,6 +234,7 @@ export default function RefundsPage() {
   const list = useRef<ListPageAction>(null);
   const tenants = useTenantOptions();
   const [requesting, setRequesting] = useState(false);
+  const [refundingSuspense, setRefundingSuspense] = useState(false);
   const [version, setVersion] = useState(0);
   const refundId = params.get('id');
   const tab = params.get('tab') === 'deposits' ? 'deposits' : 'refunds';
@@ -330,9 +331,14 @@ export default function RefundsPage() {
                 columns={columns}
                 toolbar={
                   can('payment:write') && (
-                    <Button type="primary" onClick={() => setRequesting(true)} data-testid="refund-overpayment">
-                      {t('refund.requestOverpayment')}
-                    </Button>
+                    <>
+                      <Button type="primary" onClick={() => setRequesting(true)} data-testid="refund-overpayment">
+                        {t('refund.requestOverpayment')}
+                      </Button>
+                      <Button onClick={() => setRefundingSuspense(true)} data-testid="refund-suspense">
+                        {t('refund.requestSuspense')}
+                      </Button>
+                    </>
                   )
                 }
               />
@@ -351,6 +357,15 @@ export default function RefundsPage() {
         onClose={() => setRequesting(false)}
         onDone={(refund) => {
           setRequesting(false);
+          changed();
+          open(refund.id);
+        }}
+      />
+      <SuspenseRefundModal
+        open={refundingSuspense}
+        onClose={() => setRefundingSuspense(false)}
+        onDone={(refund) => {
+          setRefundingSuspense(false);
           changed();
           open(refund.id);
         }}

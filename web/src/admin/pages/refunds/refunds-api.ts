@@ -54,6 +54,8 @@ export interface CreateRefundInput {
   kind: RefundKind;
   paymentId?: string;
   depositBillId?: string;
+  /** Money in suspense (挂账), back to whoever paid it, whole. */
+  suspenseItemId?: string;
   amountFen?: number;
   deductions?: RefundDeduction[];
   reason: string;
