@@ -12,6 +12,7 @@ import {
   FileDoneOutlined,
   FileTextOutlined,
   HomeOutlined,
+  InteractionOutlined,
   MessageOutlined,
   MoneyCollectOutlined,
   ReconciliationOutlined,
@@ -192,6 +193,15 @@ export const consoleMenu: ConsoleMenuEntry[] = [
     icon: <ReconciliationOutlined />,
     permission: 'reconciliation:read',
     page: lazy(() => import('./pages/reconciliation/ReconciliationPage.tsx')),
+  },
+  {
+    key: 'bankStatements',
+    path: '/bank-statements',
+    label: 'menu.bankStatements',
+    description: 'module.bankStatements',
+    icon: <InteractionOutlined />,
+    permission: 'reconciliation:read',
+    page: lazy(() => import('./pages/bank-statements/BankStatementsPage.tsx')),
   },
   {
     key: 'reports',
