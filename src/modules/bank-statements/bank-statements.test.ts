@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, problemOf, type TestApp } from '../../../test/helpers/app.ts';
-import { billState, trialBalance } from '../../../test/helpers/collections.ts';
+import { billState, issueBill, makeContract, makeTenant, trialBalance } from '../../../test/helpers/collections.ts';
 import { expectLedgerMatchesBills, payingTenant, snapshot } from '../../../test/helpers/payments.ts';
 import { multipartFile } from '../../../test/helpers/uploads.ts';
 import { queryRows, sql } from '../../db/client.ts';
@@ -386,6 +386,35 @@ describe('bank statement import and matching', () => {
     expect(undo.statusCode, undo.body).toBe(200);
     expect(undo.json()).toMatchObject({ status: 'unmatched', matchKind: null, paymentId: null });
     expect((await suggestionsOf(line!.id))[0]).toMatchObject({ kind: 'link_payment', paymentId: payment.id });
+  });
+
+  it('counts the penalty an overdue bill owes on the day the money came, in the suggestion and the confirmation', async () => {
+    const tenant = await makeTenant(db(), t.orgId);
+    const contractId = await makeContract(db(), t.orgId, tenant.id, null);
+    const principalFen = 1_000_000 + randomInt(1, 9000) * 100;
+    // Due 20 days ago at 0.05% a day: paid 1 day ago, the penalty runs from the day after due through the day before.
+    const bill = await issueBill(db(), t.orgId, {
+      contractId,
+      tenantId: tenant.id,
+      dueDate: daysAgo(20),
+      amountFen: principalFen,
+      lateFee: { dailyRate: '0.0005' },
+    });
+    const penaltyFen = Math.round(principalFen * 0.0005 * 18);
+    const mapping = await createMapping(csvMapping(`中行-${randomInt(1e9)}`));
+    const content = gbkStatement([
+      [daysAgo(1), yuan(principalFen + penaltyFen), '', tenant.name, '', `付${bill.number}租金及违约金`, serial()],
+    ]);
+    const imported = await upload(`/api/v1/bank-statements/imports?mappingId=${mapping.id}`, 'boc.csv', content);
+    expect(imported.statusCode, imported.body).toBe(201);
+    const [line] = await linesOf(imported.json().import.id);
+    const [best] = await suggestionsOf(line!.id);
+    expect(best).toMatchObject({ kind: 'record', tenantId: tenant.id, billsFen: principalFen + penaltyFen });
+    expect(best!.reasons.map((reason) => reason.code)).toContain('amount_equals_bills');
+    const confirmed = await confirm(line!.id, { kind: 'record', tenantId: tenant.id, billIds: [bill.id] });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    expect(await billState(db(), bill.id)).toMatchObject({ status: 'paid', lateFeeFen: penaltyFen });
+    await expectLedgerMatchesBills(db(), t.orgId, contractId);
   });
 
   it("links a channel's settlement of the same net amount, once", async () => {

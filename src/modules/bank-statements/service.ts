@@ -544,7 +544,34 @@ export const bankStatementsService = {
         once(tenant, total === line.amountFen ? payerOwn : [], 0);
       }
     }
-    return suggestions.sort((a, b) => b.score - a.score).slice(0, 10);
+    // What the bills take to settle on the line's day (the penalty accrued since it was last fixed included), as the
+    // confirmation checks it: the amounts shown, and "amount equals", follow it.
+    const ranked = suggestions.sort((a, b) => b.score - a.score).slice(0, 10);
+    const billIds = [...new Set(ranked.flatMap((suggestion) => suggestion.bills.map((bill) => bill.id)))];
+    if (billIds.length > 0) {
+      const payable = new Map(
+        (await billsPayableOn(db, orgId, billIds, line.valueDate)).map((entry) => [entry.id, entry.payableFen]),
+      );
+      for (const suggestion of ranked) {
+        if (suggestion.bills.length === 0) continue;
+        suggestion.bills = suggestion.bills.map((bill) => ({
+          ...bill,
+          outstandingFen: payable.get(bill.id) ?? bill.outstandingFen,
+        }));
+        suggestion.billsFen = suggestion.bills.reduce((total, bill) => total + bill.outstandingFen, 0);
+        const equals = suggestion.billsFen === line.amountFen;
+        const had = suggestion.reasons.some((reason) => reason.code === 'amount_equals_bills');
+        if (had && !equals) {
+          suggestion.reasons = suggestion.reasons.filter((reason) => reason.code !== 'amount_equals_bills');
+          suggestion.score -= 40;
+        } else if (!had && equals) {
+          suggestion.reasons.push({ code: 'amount_equals_bills' });
+          suggestion.score += 40;
+        }
+      }
+      ranked.sort((a, b) => b.score - a.score);
+    }
+    return ranked;
   },
 
   /**
@@ -753,6 +780,15 @@ export const bankStatementsService = {
 };
 
 const today = () => chinaDate(new Date());
+
+/**
+ * What each bill takes to settle when paid on the day (collections' figures: penalty through the day before). Read
+ * outside a transaction the row locks are released at once; nothing is written.
+ */
+async function billsPayableOn(db: Executor, orgId: string, ids: string[], day: string) {
+  const figures = await lockBillsWithFigures(db, orgId, ids, day);
+  return figures.map(({ bill, figures: f }) => ({ id: bill.id, payableFen: f.payableFen }));
+}
 
 function mappingConflict(error: unknown, name: string) {
   if (constraintViolation(error, '23505') === 'bank_statement_mappings_name_key') {
