@@ -311,6 +311,22 @@ export function alipaySimulator(context: SimulatorContext) {
       });
       if (refundedFen(order) === order.paidFen) order.status = 'TRADE_CLOSED';
       fundChange = 'Y';
+      // Alipay tells the payment's notify_url of a refund too: TRADE_SUCCESS after a partial refund, TRADE_CLOSED
+      // (with gmt_close) after the last; refund_fee is the trade's running total, out_biz_no the request number.
+      if (order.notifyUrl) {
+        const body = new URLSearchParams(refundNotificationFields(order, outRequestNo, at)).toString();
+        context.outbox.send({
+          url: order.notifyUrl,
+          request: () => ({
+            method: 'POST',
+            headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8' },
+            body,
+          }),
+          retryDelaysMs: ALIPAY_RETRY_DELAYS_MS,
+          acknowledged: (answer) => answer.status === 200 && answer.body === 'success',
+          attempts: order.notifications,
+        });
+      }
     }
     return {
       trade_no: order.tradeNo,
@@ -512,6 +528,21 @@ export function alipaySimulator(context: SimulatorContext) {
       gmt_payment: beijingDateTime(order.paidAt!),
       fund_bill_list: JSON.stringify([{ amount: paid, fundChannel: 'ALIPAYACCOUNT' }]),
       ...(order.passbackParams ? { passback_params: order.passbackParams } : {}),
+    });
+  }
+
+  function refundNotificationFields(order: AlipayOrder, outRequestNo: string, at: Date): Record<string, string> {
+    const { sign: _sign, ...payment } = notificationFields(order);
+    const closed = order.status === 'TRADE_CLOSED';
+    return signedFields({
+      ...payment,
+      notify_time: beijingDateTime(context.now()),
+      notify_id: `${beijingCompact(context.now())}${randomAlphanumeric(20)}`,
+      trade_status: order.status,
+      out_biz_no: outRequestNo,
+      refund_fee: yuan(refundedFen(order)),
+      gmt_refund: `${beijingDateTime(at)}.000`,
+      ...(closed ? { gmt_close: beijingDateTime(at) } : {}),
     });
   }
 
