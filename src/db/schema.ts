@@ -288,6 +288,9 @@ export const depositRefundRequests = pgTable('deposit_refund_requests', {
   requestedBy: uuid('requested_by'),
   requestedByName: text('requested_by_name'),
   createdAt: timestamptz('created_at').notNull().defaultNow(),
+  // 0010: the refund answering it, and when its status last changed.
+  refundId: uuid('refund_id'),
+  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
 });
 
 export const notifications = pgTable('notifications', {
@@ -632,7 +635,8 @@ export const suspenseItems = pgTable('suspense_items', {
   receivedOn: day('received_on').notNull(),
   paidAt: timestamptz('paid_at'),
   journalEntryId: uuid('journal_entry_id').notNull(),
-  status: text('status', { enum: ['open', 'resolved'] })
+  // 0010: refunding while a refund of it to the payer is under way.
+  status: text('status', { enum: ['open', 'refunding', 'resolved'] })
     .notNull()
     .default('open'),
   resolution: text('resolution', { enum: ['applied', 'refunded', 'written_off'] }),
@@ -642,6 +646,7 @@ export const suspenseItems = pgTable('suspense_items', {
   resolvedByName: text('resolved_by_name'),
   resolvedAt: timestamptz('resolved_at'),
   createdAt: timestamptz('created_at').notNull().defaultNow(),
+  refundId: uuid('refund_id'),
 });
 
 export const receipts = pgTable('receipts', {
@@ -662,7 +667,7 @@ export const receipts = pgTable('receipts', {
   createdAt: timestamptz('created_at').notNull().defaultNow(),
 });
 
-export const REFUND_KINDS = ['overpayment', 'deposit'] as const;
+export const REFUND_KINDS = ['overpayment', 'deposit', 'suspense'] as const;
 export const REFUND_METHODS = ['original_channel', 'offline'] as const;
 export const REFUND_STATUSES = ['requested', 'approved', 'rejected', 'paying', 'refunded', 'failed'] as const;
 export type RefundStatus = (typeof REFUND_STATUSES)[number];
@@ -677,7 +682,8 @@ export const refunds = pgTable('refunds', {
   id: uuid('id').primaryKey().defaultRandom(),
   orgId: uuid('org_id').notNull(),
   refundNo: text('refund_no').notNull(),
-  tenantId: uuid('tenant_id').notNull(),
+  // Null only for a suspense item whose payer is not a known tenant.
+  tenantId: uuid('tenant_id'),
   kind: text('kind', { enum: REFUND_KINDS }).notNull(),
   paymentId: uuid('payment_id'),
   paymentOrderId: uuid('payment_order_id'),
@@ -707,6 +713,9 @@ export const refunds = pgTable('refunds', {
   journalEntryId: uuid('journal_entry_id'),
   createdAt: timestamptz('created_at').notNull().defaultNow(),
   updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  // 0010
+  depositRefundRequestId: uuid('deposit_refund_request_id'),
+  suspenseItemId: uuid('suspense_item_id'),
 });
 
 export const portalLoginCodes = pgTable('portal_login_codes', {

@@ -552,7 +552,7 @@ const messages = {
   },
   refund_deposit_bill_required: { zh: '请选择要退还的保证金账单', en: 'Choose the deposit bill to refund' },
   refund_deposit_unpaid: {
-    zh: '保证金账单 {number} 尚未收款，无可退金额',
+    zh: '保证金账单 {number} 尚未收款，无可退金额（收款后才能申请退还）',
     en: 'Deposit bill {number} has not been paid; there is nothing to refund',
   },
   refund_deposit_exists: {
@@ -586,6 +586,31 @@ const messages = {
   refund_not_payable: {
     zh: '只有已批准的线下退款可以登记为已退款（当前：{status}）',
     en: 'Only an approved offline refund can be recorded as paid (now: {status})',
+  },
+  // Refunds, continued (helper D): channel limits, the deposit's payment, suspense items given back.
+  refund_exceeds_channel: {
+    zh: '退款金额 {amount} 元超过该笔在线支付还可原路退回的 {available} 元',
+    en: 'The refund of {amount} yuan exceeds what can still go back through that online payment ({available} yuan)',
+  },
+  refund_payment_not_deposit: {
+    zh: '所选在线收款 {number} 没有支付该保证金，保证金只能原路退回支付它的那笔收款',
+    en: 'Payment {number} did not pay this deposit; a deposit goes back only through the payment that paid it',
+  },
+  refund_suspense_item_required: { zh: '请选择要退还的挂账', en: 'Choose the suspense item to refund' },
+  refund_suspense_item_not_open: {
+    zh: '挂账 {number} 当前为“{status}”，不能退还',
+    en: 'Suspense item {number} is {status}; it cannot be refunded',
+  },
+  refund_suspense_no_order: {
+    zh: '挂账 {number} 没有渠道订单号，无法原路退回，请核实付款人后线下处理',
+    en: 'Suspense item {number} has no channel order number; it cannot go back through the channel',
+  },
+  suspense_status_open: { zh: '待处理', en: 'open' },
+  suspense_status_refunding: { zh: '退款中', en: 'being refunded' },
+  suspense_status_resolved: { zh: '已处理', en: 'resolved' },
+  refund_suspense_offline: {
+    zh: '挂账只能原路退回付款账户（付款人未知，不能线下转账）',
+    en: 'A suspense item can only go back to the paying account through its channel',
   },
   // Idempotency-Key
   idempotency_key_invalid: {

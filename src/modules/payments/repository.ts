@@ -38,7 +38,7 @@ export interface OrderFilter {
 
 export interface SuspenseFilter {
   orgId: string;
-  status?: 'open' | 'resolved';
+  status?: 'open' | 'refunding' | 'resolved';
   provider?: Provider;
   id?: string;
 }

@@ -220,7 +220,7 @@ export const SuspenseItemSchema = Type.Object({
   detail: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])),
   receivedOn: DateString,
   paidAt: nullable(timestamp()),
-  status: Type.String({ description: 'open 待处理 · resolved 已处理' }),
+  status: Type.String({ description: 'open 待处理 · refunding 原路退回中（退款申请处理中） · resolved 已处理' }),
   resolution: nullable(Type.String({ description: 'applied 已核销 · refunded 已退款 · written_off 已核销转出' })),
   resolvedPaymentId: nullable(uuid()),
   resolvedPaymentNumber: nullable(Type.String()),
@@ -235,7 +235,7 @@ export const SuspenseItemSchema = Type.Object({
 export const SuspenseListQuery = Type.Object(
   {
     ...PageQuery,
-    status: Type.Optional(literals(['open', 'resolved'] as const)),
+    status: Type.Optional(literals(['open', 'refunding', 'resolved'] as const)),
     provider: Type.Optional(ProviderSchema),
   },
   { additionalProperties: false },

@@ -3,12 +3,13 @@
 
 import type { Config, PaymentsConfig, SimulatorsConfig } from '../../config.ts';
 import type { PiiCipher } from '../../crypto/pii.ts';
-import type { Orm } from '../../db/client.ts';
-import type { Provider } from '../../db/schema.ts';
+import type { Executor, Orm } from '../../db/client.ts';
+import type { PaymentOrderStatus, Provider } from '../../db/schema.ts';
 import { adapterForOrg, channelSettingsService } from './channel-settings.ts';
 import type { ProviderModule } from './channels/types.ts';
 import { ordersService, runPaymentOrdersBackstop } from './orders.ts';
 import { postChannelPayment } from './posting.ts';
+import { type NewSuspenseItemRow, paymentsRepository } from './repository.ts';
 import { suspenseService } from './suspense.ts';
 
 /** The three provider modules (channels/index.ts), one per provider. */
@@ -45,6 +46,33 @@ export const paymentsService = {
   suspense: suspenseService,
   postChannelPayment,
   runBackstop: runPaymentOrdersBackstop,
+
+  // What refunds (refunds/service.ts) need of online payment: the order a payment came by, its refund status, the
+  // tenant to tell, and a suspense item given back to its payer.
+
+  /** A payment order by its number (ours, the channel's out_trade_no). */
+  order: (db: Executor, orderNo: string) => paymentsRepository.order(db, orderNo),
+  /** The same, locked for the caller's transaction. */
+  lockOrder: (tx: Executor, orderNo: string) => paymentsRepository.lockOrder(tx, orderNo),
+  /** A succeeded order refunding while a refund of it is under way, refunded once paid back, succeeded again if not. */
+  setOrderStatus: (
+    tx: Executor,
+    orderId: string,
+    status: Extract<PaymentOrderStatus, 'succeeded' | 'refunding' | 'refunded'>,
+  ) => paymentsRepository.updateOrder(tx, orderId, { status }),
+  /** A tenant's name and encrypted mobile, for a message. */
+  tenantContact: (db: Executor, orgId: string, tenantId: string) => paymentsRepository.tenant(db, orgId, tenantId),
+  /** A suspense item locked for the caller's transaction. */
+  lockSuspenseItem: (tx: Executor, orgId: string, id: string) => paymentsRepository.lockSuspense(tx, orgId, id),
+  /** A suspense item held by a refund (refunding), back to open, or resolved as refunded. */
+  markSuspenseItem: (
+    tx: Executor,
+    id: string,
+    changes: Pick<
+      NewSuspenseItemRow,
+      'status' | 'resolution' | 'refundId' | 'resolutionNote' | 'resolvedBy' | 'resolvedByName' | 'resolvedAt'
+    >,
+  ) => paymentsRepository.updateSuspense(tx, id, changes),
 };
 
 declare module 'fastify' {

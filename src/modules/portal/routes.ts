@@ -9,6 +9,8 @@ import { errorResponses, IdParams, Page } from '../../http/schemas.ts';
 import type { AuthService } from '../auth/service.ts';
 import type { MessagingDeps } from '../messages/service.ts';
 import { PdfResponse } from '../receipts/schema.ts';
+import { PortalRefunds } from '../refunds/schema.ts';
+import { refundsService } from '../refunds/service.ts';
 import {
   OtpBody,
   OtpReply,
@@ -132,6 +134,19 @@ export const portalRoutes: FastifyPluginAsyncTypebox<PortalRoutesOptions> = asyn
       const { items, total } = await portal.payments(tenantOf(request), page, pageSize);
       return { items, total, page, pageSize };
     },
+  );
+
+  app.get(
+    '/portal/refunds',
+    {
+      config: { access: 'tenant' },
+      schema: {
+        tags,
+        summary: '我的退款：保证金（含扣除明细）、多缴款等退款的进度（待审批、已批准、退款中、已退还…）',
+        response: { 200: PortalRefunds, ...errorResponses },
+      },
+    },
+    async (request) => refundsService.forTenant(db, tenantOf(request)),
   );
 
   app.get(

@@ -1,10 +1,13 @@
-// SQL for refunds (退款) only; the tenant's advance (2203) and deposit (2241) balances read from the journal.
+// SQL for refunds (退款) only; the tenant's advance (2203) and deposit (2241) balances read from the journal; the
+// deposit refund requests a lease's end leaves (with the contract's deposit bill and unpaid bills for the list).
 import { and, count, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { type Executor, queryRows } from '../../db/client.ts';
-import { type RefundStatus, refunds, tenants } from '../../db/schema.ts';
+import { depositRefundRequests, type RefundStatus, refunds, tenants } from '../../db/schema.ts';
 
 export type RefundRow = typeof refunds.$inferSelect;
 export type NewRefundRow = typeof refunds.$inferInsert;
+export type DepositRefundRequestRow = typeof depositRefundRequests.$inferSelect;
+export type DepositRefundRequestStatus = DepositRefundRequestRow['status'];
 
 export interface RefundFilter {
   orgId: string;
@@ -58,7 +61,7 @@ export const refundsRepository = {
     const [row] = await db
       .select({ refund: refunds, tenantName: tenants.name })
       .from(refunds)
-      .innerJoin(tenants, eq(tenants.id, refunds.tenantId))
+      .leftJoin(tenants, eq(tenants.id, refunds.tenantId))
       .where(and(eq(refunds.orgId, orgId), eq(refunds.id, id)));
     return row ? { ...row.refund, tenantName: row.tenantName } : undefined;
   },
@@ -69,7 +72,7 @@ export const refundsRepository = {
       db
         .select({ refund: refunds, tenantName: tenants.name })
         .from(refunds)
-        .innerJoin(tenants, eq(tenants.id, refunds.tenantId))
+        .leftJoin(tenants, eq(tenants.id, refunds.tenantId))
         .where(where)
         .orderBy(desc(refunds.requestedAt), desc(refunds.id))
         .limit(pageSize)
@@ -122,4 +125,172 @@ export const refundsRepository = {
     );
     return Number(row?.balance ?? 0);
   },
+  /** What live refunds through one payment order take or took back of it (the channel refunds no more than it took). */
+  async heldFromOrder(db: Executor, paymentOrderId: string, exceptId?: string): Promise<number> {
+    const [row] = await db
+      .select({ fen: sql<string | null>`sum(${refunds.amountFen})` })
+      .from(refunds)
+      .where(
+        and(
+          eq(refunds.paymentOrderId, paymentOrderId),
+          inArray(refunds.status, LIVE),
+          exceptId ? sql`${refunds.id} <> ${exceptId}` : undefined,
+        ),
+      );
+    return Number(row?.fen ?? 0);
+  },
+
+  /** What refunds through the same order paid back before this one (Alipay's notifications give the running total). */
+  async refundedBefore(db: Executor, refund: RefundRow): Promise<number> {
+    if (!refund.paymentOrderId) return 0;
+    const [row] = await db
+      .select({ fen: sql<string | null>`sum(${refunds.amountFen})` })
+      .from(refunds)
+      .where(
+        and(
+          eq(refunds.paymentOrderId, refund.paymentOrderId),
+          eq(refunds.status, 'refunded'),
+          sql`${refunds.id} <> ${refund.id}`,
+        ),
+      );
+    return Number(row?.fen ?? 0);
+  },
+
+  /** A deposit refund under way or done for this deposit bill. */
+  async liveDepositRefund(db: Executor, depositBillId: string): Promise<boolean> {
+    const [row] = await db
+      .select({ id: refunds.id })
+      .from(refunds)
+      .where(and(eq(refunds.depositBillId, depositBillId), inArray(refunds.status, LIVE)))
+      .limit(1);
+    return row !== undefined;
+  },
+
+  /** A tenant's refunds, newest first (the portal). */
+  async ofTenant(db: Executor, orgId: string, tenantId: string): Promise<RefundRow[]> {
+    return db
+      .select()
+      .from(refunds)
+      .where(and(eq(refunds.orgId, orgId), eq(refunds.tenantId, tenantId)))
+      .orderBy(desc(refunds.requestedAt), desc(refunds.id))
+      .limit(200);
+  },
+
+  // ---- deposit refund requests ----
+
+  async lockRequestOfContract(tx: Executor, orgId: string, contractId: string) {
+    const [row] = await tx
+      .select()
+      .from(depositRefundRequests)
+      .where(and(eq(depositRefundRequests.orgId, orgId), eq(depositRefundRequests.contractId, contractId)))
+      .for('update');
+    return row as DepositRefundRequestRow | undefined;
+  },
+
+  async lockRequest(tx: Executor, id: string) {
+    const [row] = await tx.select().from(depositRefundRequests).where(eq(depositRefundRequests.id, id)).for('update');
+    return row as DepositRefundRequestRow | undefined;
+  },
+
+  async updateRequest(
+    tx: Executor,
+    id: string,
+    changes: { status?: DepositRefundRequestStatus; refundId?: string | null },
+  ): Promise<DepositRefundRequestRow> {
+    const [row] = await tx
+      .update(depositRefundRequests)
+      .set({ ...changes, updatedAt: new Date() })
+      .where(eq(depositRefundRequests.id, id))
+      .returning();
+    return row!;
+  },
+
+  /**
+   * Deposit refund requests, newest first, each with its contract, tenant, the contract's deposit bill (what was paid
+   * on it) and the refund answering it.
+   */
+  async listRequests(
+    db: Executor,
+    filter: { orgId: string; status?: DepositRefundRequestStatus; contractId?: string },
+    page: number,
+    pageSize: number,
+  ) {
+    const where = sql`r.org_id = ${filter.orgId}
+      ${filter.status ? sql`AND r.status = ${filter.status}` : sql``}
+      ${filter.contractId ? sql`AND r.contract_id = ${filter.contractId}` : sql``}`;
+    const [items, [total]] = await Promise.all([
+      queryRows<DepositRequestListRow>(
+        db,
+        sql`SELECT r.id, r.contract_id AS "contractId", c.number AS "contractNo", r.tenant_id AS "tenantId",
+                   t.name AS "tenantName", r.amount_fen::text AS "amountFen", r.reason, r.status,
+                   r.created_at AS "createdAt", r.updated_at AS "updatedAt",
+                   d.id AS "depositBillId", d.number AS "depositBillNo",
+                   d.principal_paid_fen::text AS "depositPaidFen", d.status AS "depositBillStatus",
+                   r.refund_id AS "refundId", f.refund_no AS "refundNo", f.status AS "refundStatus",
+                   f.amount_fen::text AS "refundAmountFen"
+              FROM deposit_refund_requests r
+              JOIN contracts c ON c.id = r.contract_id
+              JOIN tenants t ON t.id = r.tenant_id
+              LEFT JOIN LATERAL (
+                SELECT b.id, b.number, b.principal_paid_fen, b.status FROM bills b
+                 WHERE b.contract_id = r.contract_id AND b.kind = 'deposit' AND b.status <> 'void'
+                 ORDER BY b.due_date, b.number LIMIT 1) d ON true
+              LEFT JOIN refunds f ON f.id = r.refund_id
+             WHERE ${where}
+             ORDER BY r.created_at DESC, r.id
+             LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
+      ),
+      queryRows<{ n: string }>(db, sql`SELECT count(*)::text AS n FROM deposit_refund_requests r WHERE ${where}`),
+    ]);
+    return { items, total: Number(total?.n ?? 0) };
+  },
+
+  /** The contracts' bills other than the deposit still owing something, by due date. */
+  async unpaidBillsOfContracts(db: Executor, contractIds: string[]) {
+    if (contractIds.length === 0) return [];
+    return queryRows<{
+      id: string;
+      contractId: string;
+      billNo: string;
+      kind: string;
+      periodStart: string | null;
+      periodEnd: string | null;
+      dueDate: string;
+      outstandingFen: string;
+    }>(
+      db,
+      sql`SELECT id, contract_id AS "contractId", number AS "billNo", kind, period_start::text AS "periodStart",
+                 period_end::text AS "periodEnd", due_date::text AS "dueDate",
+                 (amount_fen + late_fee_fen - late_fee_waived_fen - principal_paid_fen - late_fee_paid_fen)::text
+                   AS "outstandingFen"
+            FROM bills
+           WHERE contract_id IN (${sql.join(
+             contractIds.map((id) => sql`${id}`),
+             sql`, `,
+           )})
+             AND kind <> 'deposit' AND status IN ('open', 'partial')
+           ORDER BY due_date, number`,
+    );
+  },
 };
+
+export interface DepositRequestListRow {
+  id: string;
+  contractId: string;
+  contractNo: string;
+  tenantId: string;
+  tenantName: string;
+  amountFen: string;
+  reason: 'terminated' | 'expired';
+  status: DepositRefundRequestStatus;
+  createdAt: Date | string;
+  updatedAt: Date | string;
+  depositBillId: string | null;
+  depositBillNo: string | null;
+  depositPaidFen: string | null;
+  depositBillStatus: string | null;
+  refundId: string | null;
+  refundNo: string | null;
+  refundStatus: RefundStatus | null;
+  refundAmountFen: string | null;
+}

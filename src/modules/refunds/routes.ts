@@ -7,6 +7,8 @@ import type { PaymentsDeps } from '../payments/service.ts';
 import {
   ApproveRefundBody,
   CreateRefundBody,
+  DepositRefundRequestListQuery,
+  DepositRefundRequestSchema,
   RecordRefundPaidBody,
   RefundListQuery,
   RefundSchema,
@@ -31,10 +33,12 @@ export const refundsRoutes: FastifyPluginAsyncTypebox<{ payments: PaymentsDeps }
       config: { access: 'payment:write', idempotent: true },
       schema: {
         tags,
-        summary: '申请退款：多缴（预收款）或保证金（扣除维修、欠租等后退还），由审批人审批',
+        summary: '申请退款：多缴（预收款）、保证金（扣除维修、欠租等后退还）或挂账（原路退回付款人），由审批人审批',
         description:
           '多缴退款不超过该笔收款形成且尚未退还的预收款（2203）；保证金退款金额 = 已收保证金 − 扣除合计，扣除项可指定' +
-          '未结清账单（审批后以保证金抵扣该账单）。original_channel 原路退回须是在线支付的收款。',
+          '未结清账单（审批后以保证金抵扣该账单），保证金未收款时不能申请，并关联该合同的退租待退保证金待办；' +
+          'original_channel 原路退回须是在线支付的收款（保证金须是支付该保证金的收款），且不超过该笔还可退的金额。' +
+          '挂账退款（suspenseItemId）整笔原路退回，渠道确认后 Dr 2202 / Cr 1012，挂账标记为已退款。',
         body: CreateRefundBody,
         response: { 201: RefundSchema, ...withProblems },
       },
@@ -59,6 +63,32 @@ export const refundsRoutes: FastifyPluginAsyncTypebox<{ payments: PaymentsDeps }
     async (request) => {
       const { page, pageSize, ...filter } = request.query;
       const { items, total } = await refundsService.list(
+        db,
+        { ...filter, orgId: staffOf(request).orgId },
+        page,
+        pageSize,
+      );
+      return { items, total, page, pageSize };
+    },
+  );
+
+  app.get(
+    '/deposit-refund-requests',
+    {
+      config: { access: 'payment:read' },
+      schema: {
+        tags,
+        summary: '退租待退保证金：合同结束时生成，含保证金账单及已收金额、合同未结清账单（可抵扣）与对应退款',
+        description:
+          '申请保证金退款（POST /refunds，kind=deposit，depositBillId 为此处的保证金账单）即关联该待办；其状态随退款变化：' +
+          'pending → approved / rejected → refunded（退款失败回到 pending，可重新申请）。',
+        querystring: DepositRefundRequestListQuery,
+        response: { 200: Page(DepositRefundRequestSchema) },
+      },
+    },
+    async (request) => {
+      const { page, pageSize, ...filter } = request.query;
+      const { items, total } = await refundsService.listDepositRequests(
         db,
         { ...filter, orgId: staffOf(request).orgId },
         page,

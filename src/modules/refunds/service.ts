@@ -1,8 +1,9 @@
-// 退款: money given back to a tenant — an overpayment from one payment's advance (预收 2203), or a deposit (保证金 2241)
-// at the end of a lease less itemised deductions. Finance asks, an approver other than the asker decides; approval
-// pays back through the original channel's refund API (the order goes refunding → refunded on the channel's word) or
-// leaves finance to record an offline payment. The ledger entry is the reverse of what is refunded; the tenant is
-// told by SMS; every step is audited in its own transaction.
+// 退款: money given back to a tenant — an overpayment from one payment's advance (预收 2203), a deposit (保证金 2241)
+// at the end of a lease less itemised deductions, or money held in suspense (挂账 2202) back to whoever paid it.
+// Finance asks, an approver other than the asker decides; approval pays back through the original channel's refund
+// API (the order goes refunding → refunded on the channel's word) or leaves finance to record an offline payment. The
+// ledger entry is the reverse of what is refunded; the tenant is told by SMS; every step is audited in its own
+// transaction. A deposit refund answers the contract's deposit refund request, whose status follows the refund's.
 
 import { randomInt } from 'node:crypto';
 import { type Executor, queryRows, sql } from '../../db/client.ts';
@@ -24,9 +25,14 @@ import { messagesService } from '../messages/service.ts';
 import { notificationsService } from '../notifications/service.ts';
 import { ChannelError, type RefundState } from '../payments/channels/types.ts';
 import { channelActor } from '../payments/posting.ts';
-import { paymentsRepository } from '../payments/repository.ts';
 import { type PaymentsDeps, paymentsService } from '../payments/service.ts';
-import { type RefundFilter, type RefundRow, refundsRepository as repo } from './repository.ts';
+import {
+  type DepositRefundRequestStatus,
+  type DepositRequestListRow,
+  type RefundFilter,
+  type RefundRow,
+  refundsRepository as repo,
+} from './repository.ts';
 
 export type RefundsDeps = Pick<
   PaymentsDeps,
@@ -46,10 +52,12 @@ export function newRefundNo(now = new Date()): string {
 }
 
 export interface RefundRequestInput {
-  kind: 'overpayment' | 'deposit';
+  kind: 'overpayment' | 'deposit' | 'suspense';
   /** overpayment: the payment whose advance is given back; deposit: the online payment to refund through. */
   paymentId?: string;
   depositBillId?: string;
+  /** suspense: the suspense item (挂账) whose money goes back to its payer. */
+  suspenseItemId?: string;
   /** overpayment only: a deposit's amount is what was paid less the deductions. */
   amountFen?: number;
   deductions?: RefundDeduction[];
@@ -57,7 +65,7 @@ export interface RefundRequestInput {
   method: 'original_channel' | 'offline';
 }
 
-type RefundWithTenant = RefundRow & { tenantName: string };
+type RefundWithTenant = RefundRow & { tenantName: string | null };
 
 export function refundView(row: RefundWithTenant) {
   return {
@@ -88,17 +96,121 @@ export function refundView(row: RefundWithTenant) {
     paidReference: row.paidReference,
     refundedAt: row.refundedAt?.toISOString() ?? null,
     journalEntryId: row.journalEntryId,
+    depositRefundRequestId: row.depositRefundRequestId,
+    suspenseItemId: row.suspenseItemId,
+  };
+}
+
+const KIND_TEXT: Record<RefundRow['kind'], string> = { overpayment: '预收款', deposit: '保证金', suspense: '挂账款' };
+
+/** A refund as its tenant sees it in the portal: what, how much, less what, how it comes back, and where it stands. */
+export function portalRefundView(row: RefundRow) {
+  return {
+    id: row.id,
+    refundNo: row.refundNo,
+    kind: row.kind,
+    amountFen: row.amountFen,
+    status: row.status,
+    reason: row.reason,
+    depositPaidFen: row.depositPaidFen,
+    deductions: row.deductions.map((d) => ({ item: d.item, amountFen: d.amountFen })),
+    method: row.method,
+    provider: row.provider,
+    requestedAt: row.requestedAt.toISOString(),
+    decidedAt: row.decidedAt?.toISOString() ?? null,
+    refundedAt: row.refundedAt?.toISOString() ?? null,
+  };
+}
+
+const iso = (value: Date | string) => (value instanceof Date ? value : new Date(value)).toISOString();
+
+export function depositRequestView(
+  row: DepositRequestListRow,
+  unpaidBills: {
+    id: string;
+    billNo: string;
+    kind: string;
+    period: string | null;
+    dueDate: string;
+    outstandingFen: number;
+  }[],
+) {
+  return {
+    id: row.id,
+    contractId: row.contractId,
+    contractNo: row.contractNo,
+    tenantId: row.tenantId,
+    tenantName: row.tenantName,
+    amountFen: Number(row.amountFen),
+    reason: row.reason,
+    status: row.status,
+    depositBillId: row.depositBillId,
+    depositBillNo: row.depositBillNo,
+    depositPaidFen: Number(row.depositPaidFen ?? 0),
+    unpaidBills,
+    refundId: row.refundId,
+    refundNo: row.refundNo,
+    refundStatus: row.refundStatus,
+    refundAmountFen: row.refundAmountFen === null ? null : Number(row.refundAmountFen),
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
   };
 }
 
 /** Where the money goes back from: the channel's clearing account, or the bank for an offline refund. */
 const creditPurposeOf = (refund: RefundRow): AccountPurpose =>
   refund.method === 'original_channel' && refund.provider ? CLEARING_ACCOUNT[refund.provider] : 'bank';
-/** What the refund gives back: the advance (2203) or the deposit (2241). */
-const debitPurposeOf = (refund: RefundRow): AccountPurpose => (refund.kind === 'overpayment' ? 'advances' : 'deposits');
+/** What the refund gives back: the advance (2203), the deposit (2241) or the suspense money (2202). */
+const DEBIT_PURPOSE: Record<RefundRow['kind'], AccountPurpose> = {
+  overpayment: 'advances',
+  deposit: 'deposits',
+  suspense: 'suspense',
+};
+const debitPurposeOf = (refund: RefundRow): AccountPurpose => DEBIT_PURPOSE[refund.kind];
 
-const lockTenant = (tx: Executor, tenantId: string) =>
-  tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`refund:tenant:${tenantId}`}, 0))`);
+/** A deposit refund request's status as its refund stands: a failed refund leaves the request to be asked again. */
+const REQUEST_STATUS_OF: Record<RefundRow['status'], DepositRefundRequestStatus> = {
+  requested: 'pending',
+  approved: 'approved',
+  paying: 'approved',
+  refunded: 'refunded',
+  rejected: 'rejected',
+  failed: 'pending',
+};
+
+/**
+ * The deposit refund request answered by this refund follows it, in the caller's transaction, audited. A new refund
+ * (`claim`) takes the request over from an earlier one that was rejected or failed.
+ */
+async function followRequest(tx: Executor, actor: Actor & { orgId: string }, refund: RefundRow, claim = false) {
+  if (!refund.depositRefundRequestId) return;
+  const request = await repo.lockRequest(tx, refund.depositRefundRequestId);
+  if (!request || (!claim && request.refundId && request.refundId !== refund.id)) return;
+  const status = REQUEST_STATUS_OF[refund.status];
+  if (request.status === status && request.refundId === refund.id) return;
+  await repo.updateRequest(tx, request.id, { status, refundId: refund.id });
+  await auditService.record(tx, actor, {
+    action: 'deposit_refund.status',
+    entityType: 'contract',
+    entityId: request.contractId,
+    before: { id: request.id, status: request.status, refundId: request.refundId },
+    after: { id: request.id, status, refundId: refund.id, refundNo: refund.refundNo, refundStatus: refund.status },
+  });
+}
+
+/** A suspense item held by its refund goes back to open when the refund is rejected or fails. */
+async function releaseSuspense(tx: Executor, refund: RefundRow) {
+  if (!refund.suspenseItemId) return;
+  const item = await paymentsService.lockSuspenseItem(tx, refund.orgId, refund.suspenseItemId);
+  if (item?.status === 'refunding' && item.refundId === refund.id) {
+    await paymentsService.markSuspenseItem(tx, item.id, { status: 'open', refundId: null });
+  }
+}
+
+const lockTenant = (tx: Executor, tenantId: string | null) =>
+  tenantId
+    ? tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`refund:tenant:${tenantId}`}, 0))`)
+    : Promise.resolve();
 
 /** The tenant's advance (2203) not yet held by another refund under way. */
 async function availableAdvance(tx: Executor, orgId: string, tenantId: string, exceptId?: string) {
@@ -119,8 +231,19 @@ function exceedsAdvance(amountFen: number, availableFen: number, status: 409 | 4
 /** The online order a payment came through, when it came through one of this org's channels. */
 async function onlineOrderOf(db: Executor, orgId: string, payment: { method: string; paymentOrderNo: string | null }) {
   if (!payment.paymentOrderNo) return undefined;
-  const order = await paymentsRepository.order(db, payment.paymentOrderNo);
+  const order = await paymentsService.order(db, payment.paymentOrderNo);
   return order && order.orgId === orgId && order.paymentId ? order : undefined;
+}
+
+/** A refund call whose outcome is unknown: the channel may or may not have paid it back. */
+function answerUnknown(error: unknown): boolean {
+  if (error instanceof AppError) return false;
+  if (!(error instanceof ChannelError)) return true;
+  return (
+    ['TIMEOUT', 'NETWORK', 'RESPONSE_UNTRUSTED'].includes(error.code) ||
+    (error.httpStatus ?? 0) >= 500 ||
+    /SYSTEM_?ERROR|SYSTEMERROR|UNKNOWN/i.test(error.code)
+  );
 }
 
 export interface RefundOutcome {
@@ -128,8 +251,19 @@ export interface RefundOutcome {
   refundNo: string;
 }
 
+/** What can still go back through one online order: what it took less the live refunds through it. */
+async function refundableThroughOrder(tx: Executor, order: { id: string; amountFen: number }, exceptId?: string) {
+  return order.amountFen - (await repo.heldFromOrder(tx, order.id, exceptId));
+}
+
+function exceedsChannel(amountFen: number, availableFen: number, path: string): AppError {
+  const params = { amount: formatYuan(amountFen), available: formatYuan(Math.max(availableFen, 0)) };
+  return new AppError(422, 'refund_exceeds_channel', params, [{ path, key: 'refund_exceeds_channel', params }]);
+}
+
 async function queueRefundMessage(tx: Executor, deps: Pick<RefundsDeps, 'pii'>, refund: RefundRow) {
-  const tenant = await paymentsRepository.tenant(tx, refund.orgId, refund.tenantId);
+  if (!refund.tenantId) return;
+  const tenant = await paymentsService.tenantContact(tx, refund.orgId, refund.tenantId);
   if (!tenant) return;
   const method =
     refund.method === 'original_channel' && refund.provider ? `原路退回${PROVIDER_TEXT[refund.provider]}` : '银行转账';
@@ -140,7 +274,7 @@ async function queueRefundMessage(tx: Executor, deps: Pick<RefundsDeps, 'pii'>, 
     refundNo: refund.refundNo,
     title: refund.kind === 'deposit' ? '保证金已退还' : '退款已退还',
   };
-  const what = refund.kind === 'deposit' ? '保证金' : '预收款';
+  const what = KIND_TEXT[refund.kind];
   await messagesService.queueForTenant(tx, deps, {
     orgId: refund.orgId,
     tenantId: refund.tenantId,
@@ -175,7 +309,7 @@ async function completeLocked(
     orgId: refund.orgId,
     entryDate: today(),
     kind: 'refund',
-    memo: `退款 ${refund.refundNo}（${refund.kind === 'deposit' ? '保证金' : '预收款'}）`,
+    memo: `退款 ${refund.refundNo}（${KIND_TEXT[refund.kind]}）`,
     sourceType: 'refund',
     sourceId: refund.id,
     lines: [
@@ -193,6 +327,18 @@ async function completeLocked(
     ...(done.reference !== undefined ? { paidReference: done.reference } : {}),
   });
   if (refund.method === 'original_channel') await settleOrder(tx, refund, 'refunded');
+  if (refund.suspenseItemId) {
+    await paymentsService.markSuspenseItem(tx, refund.suspenseItemId, {
+      status: 'resolved',
+      resolution: 'refunded',
+      refundId: refund.id,
+      resolutionNote: `原路退回付款人（退款 ${refund.refundNo}）：${refund.reason}`.slice(0, 500),
+      resolvedBy: refund.decidedBy,
+      resolvedByName: refund.decidedByName,
+      resolvedAt: done.at,
+    });
+  }
+  await followRequest(tx, actor, updated);
   await queueRefundMessage(tx, deps, updated);
   await auditService.record(tx, actor, {
     action: 'refund.complete',
@@ -216,23 +362,25 @@ async function settleOrder(tx: Executor, refund: RefundRow, to: 'refunding' | 'r
   if (!refund.paymentId) return;
   const payment = await collectionsService.getPayment(tx, refund.orgId, refund.paymentId);
   if (!payment.paymentOrderNo) return;
-  const order = await paymentsRepository.lockOrder(tx, payment.paymentOrderNo);
+  const order = await paymentsService.lockOrder(tx, payment.paymentOrderNo);
   if (!order) return;
   if (to === 'refunding' && (order.status === 'succeeded' || order.status === 'refunded')) {
-    await paymentsRepository.updateOrder(tx, order.id, { status: 'refunding' });
+    await paymentsService.setOrderStatus(tx, order.id, 'refunding');
   } else if (to !== 'refunding' && order.status === 'refunding') {
     // Another refund of the same order still under way keeps it refunding.
     const [other] = await queryRows(
       tx,
       sql`SELECT 1 FROM refunds WHERE payment_order_id = ${order.id} AND status = 'paying' AND id <> ${refund.id}`,
     );
-    if (!other) await paymentsRepository.updateOrder(tx, order.id, { status: to });
+    if (!other) await paymentsService.setOrderStatus(tx, order.id, to);
   }
 }
 
 async function failLocked(tx: Executor, actor: Actor & { orgId: string }, refund: RefundRow, reason: string) {
   const updated = await repo.update(tx, refund.id, { status: 'failed', failureReason: reason.slice(0, 500) });
   await settleOrder(tx, refund, 'succeeded');
+  await releaseSuspense(tx, updated);
+  await followRequest(tx, actor, updated);
   await auditService.record(tx, actor, {
     action: 'refund.fail',
     entityType: 'refund',
@@ -251,6 +399,8 @@ async function applyChannelState(
   state: RefundState,
   actor: Actor & { orgId: string },
   source: string,
+  /** The channel's amount is the order's running total of refunds (Alipay's refund_fee), not this refund's. */
+  cumulative = false,
 ): Promise<RefundOutcome> {
   return deps.db.transaction(async (tx) => {
     const refund = await repo.lockByRefundNo(tx, refundNo);
@@ -261,6 +411,7 @@ async function applyChannelState(
     if (refund.status !== 'paying') return { outcome: 'ignored', refundNo };
     switch (state.state) {
       case 'succeeded':
+        if (cumulative) state = { ...state, amountFen: state.amountFen - (await repo.refundedBefore(tx, refund)) };
         if (state.amountFen !== refund.amountFen) {
           deps.log?.error(
             { refundNo, ourFen: refund.amountFen, channelFen: state.amountFen },
@@ -298,11 +449,14 @@ export const refundsService = {
     if (!reason) {
       throw new AppError(422, 'refund_reason_required', {}, [{ path: 'body/reason', key: 'refund_reason_required' }]);
     }
+    if (input.kind === 'suspense' && input.method !== 'original_channel') {
+      throw new AppError(422, 'refund_suspense_offline', {}, [{ path: 'body/method', key: 'refund_suspense_offline' }]);
+    }
     const db = deps.db;
     const payment = input.paymentId ? await collectionsService.getPayment(db, actor.orgId, input.paymentId) : undefined;
     const order =
       input.method === 'original_channel' && payment ? await onlineOrderOf(db, actor.orgId, payment) : undefined;
-    if (input.method === 'original_channel' && !order) {
+    if (input.method === 'original_channel' && !order && input.kind !== 'suspense') {
       throw new AppError(422, 'refund_not_online', {}, [{ path: 'body/method', key: 'refund_not_online' }]);
     }
     try {
@@ -324,6 +478,10 @@ export const refundsService = {
           const fromPayment = payment.advanceFen - (await repo.heldFromPayment(tx, payment.id));
           const available = Math.min(fromPayment, await availableAdvance(tx, actor.orgId, payment.tenantId));
           if (amountFen > available) throw exceedsAdvance(amountFen, available);
+          if (order) {
+            const throughOrder = await refundableThroughOrder(tx, order);
+            if (amountFen > throughOrder) throw exceedsChannel(amountFen, throughOrder, 'body/amountFen');
+          }
           row = await repo.insert(tx, {
             orgId: actor.orgId,
             refundNo: newRefundNo(),
@@ -338,6 +496,8 @@ export const refundsService = {
             requestedBy: actor.id,
             requestedByName: actor.name,
           });
+        } else if (input.kind === 'suspense') {
+          row = await this.insertSuspenseRefund(tx, actor, input, reason);
         } else {
           row = await this.insertDepositRefund(tx, actor, input, reason, payment, order);
         }
@@ -348,7 +508,7 @@ export const refundsService = {
           entityType: 'refund',
           entityId: row.id,
           title: `退款待审批：${row.refundNo}`,
-          body: `${actor.name ?? ''} 申请退还${row.kind === 'deposit' ? '保证金' : '预收款'} ${formatYuan(row.amountFen)} 元，理由：${reason}`,
+          body: `${actor.name ?? ''} 申请退还${KIND_TEXT[row.kind]} ${formatYuan(row.amountFen)} 元，理由：${reason}`,
           dedupeKey: `refund_requested:${row.id}`,
         });
         await auditService.record(tx, actor, {
@@ -362,29 +522,86 @@ export const refundsService = {
             paymentId: row.paymentId,
             depositBillId: row.depositBillId,
             depositPaidFen: row.depositPaidFen,
+            depositRefundRequestId: row.depositRefundRequestId,
+            suspenseItemId: row.suspenseItemId,
             deductions: row.deductions,
             amountFen: row.amountFen,
             method: row.method,
             reason,
           },
         });
+        await followRequest(tx, actor, row, true);
         return row.id;
       });
       return this.get(db, actor.orgId, id);
     } catch (error) {
-      if (uniqueViolation(error) === 'refunds_deposit_open_key') throw new AppError(409, 'refund_deposit_exists');
+      const violated = uniqueViolation(error);
+      if (violated === 'refunds_deposit_open_key') throw new AppError(409, 'refund_deposit_exists');
       throw error;
     }
   },
 
-  /** A deposit refund: the deposit paid less the deductions, each deduction on an unpaid bill of the tenant's. */
+  /**
+   * A suspense item's money back to whoever paid it, through the channel it came by: the whole item, held
+   * (`refunding`) until the refund is done, rejected or failed.
+   */
+  async insertSuspenseRefund(
+    tx: Executor,
+    actor: OrgActor,
+    input: RefundRequestInput,
+    reason: string,
+  ): Promise<RefundRow> {
+    if (!input.suspenseItemId) {
+      throw new AppError(422, 'refund_suspense_item_required', {}, [
+        { path: 'body/suspenseItemId', key: 'refund_suspense_item_required' },
+      ]);
+    }
+    const item = await paymentsService.lockSuspenseItem(tx, actor.orgId, input.suspenseItemId);
+    if (!item) throw notFound('suspense_item', input.suspenseItemId);
+    if (item.status !== 'open') {
+      throw new AppError(409, 'refund_suspense_item_not_open', {
+        number: item.number,
+        status: [item.status === 'refunding' ? 'suspense_status_refunding' : 'suspense_status_resolved'],
+      });
+    }
+    if (!item.orderNo) {
+      throw new AppError(422, 'refund_suspense_no_order', { number: item.number }, [
+        { path: 'body/suspenseItemId', key: 'refund_suspense_no_order', params: { number: item.number } },
+      ]);
+    }
+    // Whose it is, when the channel's order was one of ours.
+    const order = await paymentsService.order(tx, item.orderNo);
+    const tenantId = order && order.orgId === actor.orgId ? order.tenantId : null;
+    await lockTenant(tx, tenantId);
+    const row = await repo.insert(tx, {
+      orgId: actor.orgId,
+      refundNo: newRefundNo(),
+      tenantId,
+      kind: 'suspense',
+      suspenseItemId: item.id,
+      paymentOrderId: item.paymentOrderId,
+      provider: item.provider,
+      amountFen: item.amountFen,
+      reason,
+      method: 'original_channel',
+      requestedBy: actor.id,
+      requestedByName: actor.name,
+    });
+    await paymentsService.markSuspenseItem(tx, item.id, { status: 'refunding', refundId: row.id });
+    return row;
+  },
+
+  /**
+   * A deposit refund: the deposit paid less the deductions, each deduction on an unpaid bill of the tenant's. It
+   * answers the contract's deposit refund request, when the lease's end left one.
+   */
   async insertDepositRefund(
     tx: Executor,
     actor: OrgActor,
     input: RefundRequestInput,
     reason: string,
-    payment: { id: string; tenantId: string } | undefined,
-    order: { id: string; provider: Provider } | undefined,
+    payment: { id: string; tenantId: string; number: string; allocations: { billId: string }[] } | undefined,
+    order: { id: string; provider: Provider; amountFen: number } | undefined,
   ): Promise<RefundRow> {
     if (!input.depositBillId) {
       throw new AppError(422, 'refund_deposit_bill_required', {}, [
@@ -400,10 +617,22 @@ export const refundsService = {
     const locked = await lockBillsWithFigures(tx, actor.orgId, billIds);
     const deposit = locked.find((entry) => entry.bill.id === input.depositBillId)?.bill;
     if (deposit?.kind !== 'deposit') throw notFound('deposit_bill', input.depositBillId);
-    if (deposit.principalPaidFen <= 0) throw new AppError(409, 'refund_deposit_unpaid', { number: deposit.number });
+    if (await repo.liveDepositRefund(tx, deposit.id)) throw new AppError(409, 'refund_deposit_exists');
+    if (deposit.principalPaidFen <= 0) {
+      const params = { number: deposit.number };
+      throw new AppError(422, 'refund_deposit_unpaid', params, [
+        { path: 'body/depositBillId', key: 'refund_deposit_unpaid', params },
+      ]);
+    }
     if (payment && payment.tenantId !== deposit.tenantId) {
       throw new AppError(422, 'refund_payment_other_tenant', {}, [
         { path: 'body/paymentId', key: 'refund_payment_other_tenant' },
+      ]);
+    }
+    if (payment && input.method === 'original_channel' && !payment.allocations.some((a) => a.billId === deposit.id)) {
+      const params = { number: payment.number };
+      throw new AppError(422, 'refund_payment_not_deposit', params, [
+        { path: 'body/paymentId', key: 'refund_payment_not_deposit', params },
       ]);
     }
     for (const [index, deduction] of deductions.entries()) {
@@ -434,6 +663,13 @@ export const refundsService = {
     }
     const amountFen = deposit.principalPaidFen - deductedFen;
     const throughChannel = input.method === 'original_channel' && amountFen > 0;
+    if (throughChannel && order) {
+      const available = await refundableThroughOrder(tx, order);
+      if (amountFen > available) throw exceedsChannel(amountFen, available, 'body/paymentId');
+    }
+    const request = deposit.contractId
+      ? await repo.lockRequestOfContract(tx, actor.orgId, deposit.contractId)
+      : undefined;
     return repo.insert(tx, {
       orgId: actor.orgId,
       refundNo: newRefundNo(),
@@ -451,6 +687,7 @@ export const refundsService = {
       method: throughChannel ? 'original_channel' : 'offline',
       requestedBy: actor.id,
       requestedByName: actor.name,
+      depositRefundRequestId: request?.id ?? null,
     });
   },
 
@@ -483,10 +720,10 @@ export const refundsService = {
     const refund = await deps.db.transaction(async (tx) => {
       const locked = await this.decidable(tx, actor, id);
       await lockTenant(tx, locked.tenantId);
-      if (locked.kind === 'overpayment') {
+      if (locked.kind === 'overpayment' && locked.tenantId) {
         const available = await availableAdvance(tx, actor.orgId, locked.tenantId, locked.id);
         if (locked.amountFen > available) throw exceedsAdvance(locked.amountFen, available, 409);
-      } else {
+      } else if (locked.kind === 'deposit') {
         await this.applyDeductions(tx, actor, locked);
       }
       const status = locked.amountFen === 0 ? 'refunded' : locked.method === 'original_channel' ? 'paying' : 'approved';
@@ -509,6 +746,7 @@ export const refundsService = {
         decided = await repo.update(tx, id, { status: 'refunded', refundedAt: new Date() });
       }
       if (status === 'paying') await settleOrder(tx, decided, 'refunding');
+      await followRequest(tx, actor, decided);
       return decided;
     });
     if (refund.status === 'paying') await this.payThroughChannel(deps, refund);
@@ -518,7 +756,7 @@ export const refundsService = {
   async applyDeductions(tx: Executor, actor: OrgActor, refund: RefundRow) {
     const sub = { tenantId: refund.tenantId, contractId: refund.contractId, billId: refund.depositBillId };
     for (const deduction of refund.deductions) {
-      if (!deduction.billId) continue;
+      if (!deduction.billId || !refund.tenantId) continue;
       await applyPayment(tx, actor, {
         orgId: refund.orgId,
         tenantId: refund.tenantId,
@@ -549,29 +787,47 @@ export const refundsService = {
   },
 
   /** Asks the channel to pay the refund back; its answer is applied (succeeded, failed, or still processing). */
+  /** The channel's trade a refund goes back through: its order number, transaction id and the amount it took. */
+  async channelTradeOf(db: Executor, refund: RefundRow) {
+    if (refund.suspenseItemId) {
+      const item = await paymentsService.suspense.get(db, refund.orgId, refund.suspenseItemId);
+      // A difference settled by reconciliation may hold only part of the channel's trade: its total is in the detail.
+      const total = Number(item.detail.channelAmountFen);
+      return {
+        orderNo: item.orderNo!,
+        transactionId: item.transactionId,
+        totalFen: Number.isSafeInteger(total) && total >= item.amountFen ? total : item.amountFen,
+      };
+    }
+    const payment = await collectionsService.getPayment(db, refund.orgId, refund.paymentId!);
+    const order = await paymentsService.order(db, payment.paymentOrderNo!);
+    return { orderNo: order!.orderNo, transactionId: order!.transactionId!, totalFen: order!.amountFen };
+  },
+
   async payThroughChannel(deps: RefundsDeps, refund: RefundRow) {
     const actor = channelActor(refund.orgId, refund.provider!);
-    const payment = await collectionsService.getPayment(deps.db, refund.orgId, refund.paymentId!);
-    const order = await paymentsRepository.order(deps.db, payment.paymentOrderNo!);
+    const trade = await this.channelTradeOf(deps.db, refund);
     let state: RefundState;
     try {
       const adapter = await paymentsService.adapterForOrg(deps, refund.orgId, refund.provider!);
       state = await adapter.refund({
-        orderNo: order!.orderNo,
+        orderNo: trade.orderNo,
         refundNo: refund.refundNo,
-        transactionId: order!.transactionId!,
+        transactionId: trade.transactionId,
         amountFen: refund.amountFen,
-        totalFen: order!.amountFen,
+        totalFen: trade.totalFen,
         reason: refund.reason.slice(0, 80),
         notifyUrl: `${deps.payments.notifyBaseUrl}/notify/${refund.provider}`,
       });
     } catch (error) {
-      if (!(error instanceof ChannelError) && !(error instanceof AppError)) {
-        // Not answered (network, timeout): still paying; a query or the notification settles it.
+      if (answerUnknown(error)) {
+        // Not answered (network, timeout, an answer we cannot trust, the channel's own fault): the money may have
+        // left. Still paying; a query or the notification settles it, never a new refund asked on a guess.
         deps.log?.error({ refundNo: refund.refundNo, err: error }, 'refund request not answered');
         return;
       }
-      state = { state: 'failed', reason: `${error instanceof ChannelError ? `${error.code}: ` : ''}${error.message}` };
+      const message = error instanceof Error ? error.message : String(error);
+      state = { state: 'failed', reason: `${error instanceof ChannelError ? `${error.code}: ` : ''}${message}` };
     }
     await applyChannelState(deps, refund.orgId, refund.refundNo, state, actor, 'answer');
   },
@@ -581,9 +837,9 @@ export const refundsService = {
     const refund = await repo.find(deps.db, actor.orgId, id);
     if (!refund) throw notFound('refund', id);
     if (refund.status !== 'paying') throw new AppError(409, 'refund_not_paying', { status: refund.status });
-    const payment = await collectionsService.getPayment(deps.db, refund.orgId, refund.paymentId!);
+    const trade = await this.channelTradeOf(deps.db, refund);
     const adapter = await paymentsService.adapterForOrg(deps, refund.orgId, refund.provider!);
-    const state = await adapter.queryRefund(refund.refundNo, payment.paymentOrderNo!);
+    const state = await adapter.queryRefund(refund.refundNo, trade.orderNo);
     await applyChannelState(deps, refund.orgId, refund.refundNo, state, actor, 'query');
     return this.get(deps.db, actor.orgId, id);
   },
@@ -592,13 +848,21 @@ export const refundsService = {
   async fromNotification(
     deps: RefundsDeps,
     account: { orgId: string; provider: Provider },
-    notice: { refundNo: string; refundId: string; amountFen: number; succeeded: boolean; at: Date },
+    notice: {
+      refundNo: string;
+      refundId: string;
+      amountFen: number;
+      succeeded: boolean;
+      at: Date;
+      detail?: Record<string, string | number>;
+    },
     actor: Actor & { orgId: string } = channelActor(account.orgId, account.provider),
   ): Promise<RefundOutcome> {
     const state: RefundState = notice.succeeded
       ? { state: 'succeeded', refundId: notice.refundId, amountFen: notice.amountFen, succeededAt: notice.at }
       : { state: 'failed', reason: '渠道通知退款未成功' };
-    return applyChannelState(deps, account.orgId, notice.refundNo, state, actor, 'notification');
+    const cumulative = notice.detail?.refund_fee_is_cumulative === 'true';
+    return applyChannelState(deps, account.orgId, notice.refundNo, state, actor, 'notification', cumulative);
   },
 
   /** Finance records an approved offline refund as paid (bank transfer to the tenant). */
@@ -628,13 +892,15 @@ export const refundsService = {
     }
     await deps.db.transaction(async (tx) => {
       const refund = await this.decidable(tx, actor, id);
-      await repo.update(tx, id, {
+      const rejected = await repo.update(tx, id, {
         status: 'rejected',
         decidedBy: actor.id,
         decidedByName: actor.name,
         decidedAt: new Date(),
         decisionNote,
       });
+      await releaseSuspense(tx, rejected);
+      await followRequest(tx, actor, rejected);
       await auditService.record(tx, actor, {
         action: 'refund.reject',
         entityType: 'refund',
@@ -644,5 +910,42 @@ export const refundsService = {
       });
     });
     return this.get(deps.db, actor.orgId, id);
+  },
+  /** The tenant's own refunds, newest first (the portal): deposits with their deductions, overpayments, suspense. */
+  async forTenant(db: Executor, tenant: { orgId: string; tenantId: string }) {
+    const rows = await repo.ofTenant(db, tenant.orgId, tenant.tenantId);
+    return { items: rows.map(portalRefundView) };
+  },
+
+  /**
+   * Contracts ended with a deposit to give back (deposit_refund_requests), newest first: the deposit bill and what
+   * was paid on it, the contract's unpaid bills (to deduct from the deposit), and the refund answering the request.
+   */
+  async listDepositRequests(
+    db: Executor,
+    filter: { orgId: string; status?: DepositRefundRequestStatus; contractId?: string },
+    page: number,
+    pageSize: number,
+  ) {
+    const { items, total } = await repo.listRequests(db, filter, page, pageSize);
+    const unpaid = await repo.unpaidBillsOfContracts(db, [...new Set(items.map((row) => row.contractId))]);
+    return {
+      items: items.map((row) =>
+        depositRequestView(
+          row,
+          unpaid
+            .filter((bill) => bill.contractId === row.contractId)
+            .map((bill) => ({
+              id: bill.id,
+              billNo: bill.billNo,
+              kind: bill.kind,
+              period: bill.periodStart && bill.periodEnd ? `${bill.periodStart} 至 ${bill.periodEnd}` : null,
+              dueDate: bill.dueDate,
+              outstandingFen: Number(bill.outstandingFen),
+            })),
+        ),
+      ),
+      total,
+    };
   },
 };
