@@ -6,6 +6,7 @@ import { openDatabase } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { connectDemoChannels, demoChannelKeys } from './demo/channels.ts';
 import { seedDemoPayments } from './demo/payments.ts';
+import { seedDemoReconciliation } from './demo/reconciliation.ts';
 import { accountsWithDemoPassword, DEMO_PASSWORD, DEMO_USERS, seedDemoBusiness, seedDemoLogins } from './demo/seed.ts';
 import { scheduledJobs } from './jobs/index.ts';
 import { type Scheduler, startScheduler } from './jobs/scheduler.ts';
@@ -95,6 +96,14 @@ if (demoOrg) {
             `${wechatpay + alipay + unionpay} 笔在线缴费（微信 ${wechatpay}、支付宝 ${alipay}、银联 ${unionpay}）`,
           );
         }
+        // The recent days reconciled against the simulators' statements, one difference left for finance.
+        const reconciled = await seedDemoReconciliation(database.orm, {
+          payments: app.payments,
+          orgId,
+          simulatorUrl: config.simulators.publicUrl,
+        });
+        if (!reconciled.skipped)
+          created.push(`${reconciled.runs} 个对账批次（${reconciled.openDifferences} 笔差异待处理）`);
       }
       return created;
     })

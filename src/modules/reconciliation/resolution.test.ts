@@ -480,3 +480,81 @@ describe('the daily job', () => {
     expect(await reconciliationState()).toEqual(before);
   });
 });
+
+describe('refunds on the statement', () => {
+  it('are matched to refunds paid back here and netted in the settlement: the clearing account back where it was', async () => {
+    const day = dayAgo(16);
+    const clearingBefore = await accountBalance(db(), t.orgId, 'clearing_alipay');
+    const bankBefore = await accountBalance(db(), t.orgId, 'bank');
+    // Paid at the desk, then again by Alipay for an order made before: the Alipay money is all an advance.
+    const p = await payingTenant(db(), t.orgId, [{ dueDate: '2026-01-01', amountFen: 90_000 }]);
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/portal/payment-orders',
+      headers: await tenantHeaders(t, p.tenantId),
+      payload: { billIds: [p.bills[0]!.id], channel: 'alipay_qr' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const order = created.json();
+    const desk = await api('POST', '/payments', 'caiwu', {
+      tenantId: p.tenantId,
+      amountFen: 90_000,
+      receivedOn: '2026-01-01',
+      method: 'cash',
+      billIds: [p.bills[0]!.id],
+    });
+    expect(desk.statusCode, desk.body).toBe(201);
+    const paid = await fetch(`${channels.simulator.url}/_sim/alipay/orders/${order.orderNo}/pay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ paidAt: `${day}T10:00:00+08:00` }),
+    });
+    expect(paid.status, await paid.clone().text()).toBe(200);
+    await channels.simulator.settled();
+    const [payment] = await queryRows<{ id: string }>(
+      db(),
+      sql`SELECT id FROM payments WHERE payment_order_no = ${order.orderNo}`,
+    );
+    const requested = await api('POST', '/refunds', 'caiwu', {
+      kind: 'overpayment',
+      paymentId: payment!.id,
+      amountFen: 70_000,
+      reason: '重复缴费',
+      method: 'original_channel',
+    });
+    expect(requested.statusCode, requested.body).toBe(201);
+    // The channel pays the refund back on the same day (the simulator's clock set to that evening).
+    channels.clockSkewMs = new Date(`${day}T18:00:00+08:00`).getTime() - Date.now();
+    try {
+      const approved = await api('POST', `/refunds/${requested.json().id}/approve`, 'shenpi', { note: '同意' });
+      expect(approved.statusCode, approved.body).toBe(200);
+      await channels.simulator.settled();
+    } finally {
+      channels.clockSkewMs = 0;
+    }
+    const refund = (await api('GET', `/refunds/${requested.json().id}`, 'caiwu')).json();
+    expect(refund).toMatchObject({ status: 'refunded' });
+
+    const response = await api('POST', '/reconciliations', 'caiwu', { channel: 'alipay', date: day });
+    expect(response.statusCode, response.body).toBe(201);
+    const run = response.json();
+    const paymentFee = fee(90_000);
+    expect(run).toMatchObject({
+      lines: 2,
+      payments: 1,
+      refunds: 1,
+      matched: 1,
+      refundsMatched: 1,
+      differences: 0,
+      settledGrossFen: 90_000,
+      settledRefundFen: 70_000,
+      tieOut: { channelPaidFen: 90_000, channelRefundFen: 70_000, refundMatchedFen: 70_000, unexplainedFen: 0 },
+    });
+    expect(run.settledNetFen).toBe(90_000 - 70_000 - run.settledFeeFen);
+    expect(run.settledFeeFen).toBeLessThanOrEqual(paymentFee);
+    expect(await accountBalance(db(), t.orgId, 'clearing_alipay')).toBe(clearingBefore);
+    expect(await accountBalance(db(), t.orgId, 'bank')).toBe(bankBefore + run.settledNetFen);
+    const balance = await trialBalance(db());
+    expect(balance.debitFen).toBe(balance.creditFen);
+  });
+});
