@@ -177,7 +177,13 @@ function MappingModal({
       label={t(`bankStatement.column.${role}` as MessageKey)}
       rules={required ? [{ required: true, message: t('bankStatement.columnRequired') }] : []}
     >
-      <Select allowClear showSearch options={headerOptions} placeholder={t('bankStatement.columnPlaceholder')} />
+      <Select
+        allowClear
+        showSearch
+        options={headerOptions}
+        placeholder={t('bankStatement.columnPlaceholder')}
+        style={{ width: 190 }}
+      />
     </Form.Item>
   );
 
