@@ -70,6 +70,7 @@ export interface MessagingConfig {
     templateCodeLoginCode: string;
     templateCodePaymentReceived: string;
     templateCodeRefundPaid: string;
+    templateCodeRefundApproved: string;
   };
   tencent: {
     endpoint: string;
@@ -83,6 +84,7 @@ export interface MessagingConfig {
     templateIdLoginCode: string;
     templateIdPaymentReceived: string;
     templateIdRefundPaid: string;
+    templateIdRefundApproved: string;
   };
   wechat: { apiBase: string; appId: string; appSecret: string; templateId: string };
 }
@@ -144,6 +146,7 @@ function messaging(environment: NodeJS.ProcessEnv): MessagingConfig {
       templateCodeLoginCode: text('ALIYUN_SMS_TEMPLATE_CODE_LOGIN_CODE'),
       templateCodePaymentReceived: text('ALIYUN_SMS_TEMPLATE_CODE_PAYMENT_RECEIVED'),
       templateCodeRefundPaid: text('ALIYUN_SMS_TEMPLATE_CODE_REFUND_PAID'),
+      templateCodeRefundApproved: text('ALIYUN_SMS_TEMPLATE_CODE_REFUND_APPROVED'),
     },
     tencent: {
       endpoint: text('TENCENT_SMS_ENDPOINT', 'https://sms.tencentcloudapi.com'),
@@ -156,6 +159,7 @@ function messaging(environment: NodeJS.ProcessEnv): MessagingConfig {
       templateIdLoginCode: text('TENCENT_SMS_TEMPLATE_ID_LOGIN_CODE'),
       templateIdPaymentReceived: text('TENCENT_SMS_TEMPLATE_ID_PAYMENT_RECEIVED'),
       templateIdRefundPaid: text('TENCENT_SMS_TEMPLATE_ID_REFUND_PAID'),
+      templateIdRefundApproved: text('TENCENT_SMS_TEMPLATE_ID_REFUND_APPROVED'),
     },
     wechat: {
       apiBase: text('WECHAT_MP_API_BASE', 'https://api.weixin.qq.com'),

@@ -93,6 +93,7 @@ describe('Aliyun SMS (dysmsapi SendSms, signature version 1.0)', () => {
     templateCodeLoginCode: 'SMS_200000001',
     templateCodePaymentReceived: 'SMS_200000002',
     templateCodeRefundPaid: 'SMS_200000003',
+    templateCodeRefundApproved: 'SMS_200000004',
   };
 
   it('signs the sorted, encoded parameters with HMAC-SHA1 under secret& and reads BizId', async () => {
@@ -172,6 +173,7 @@ describe('Tencent Cloud SMS (SendSms 2021-01-11, TC3-HMAC-SHA256)', () => {
     templateIdLoginCode: '500001',
     templateIdPaymentReceived: '500002',
     templateIdRefundPaid: '500003',
+    templateIdRefundApproved: '500004',
   };
   const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
   const hmac = (key: string | Buffer, text: string) => createHmac('sha256', key).update(text).digest();

@@ -39,6 +39,7 @@ export class AliyunSmsSender implements MessageSender {
       login_code: config.templateCodeLoginCode,
       payment_received: config.templateCodePaymentReceived,
       refund_paid: config.templateCodeRefundPaid,
+      refund_approved: config.templateCodeRefundApproved,
     };
   }
 

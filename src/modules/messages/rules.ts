@@ -9,11 +9,22 @@ export const CHANNELS = ['sms', 'wechat'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 /** What a message to a tenant is about; each kind has its own SMS template at the provider. */
-export const MESSAGE_KINDS = ['bill_reminder', 'login_code', 'payment_received', 'refund_paid'] as const;
+export const MESSAGE_KINDS = [
+  'bill_reminder',
+  'login_code',
+  'payment_received',
+  'refund_paid',
+  'refund_approved',
+] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 /** Answers the tenant is waiting for, sent at any hour: the quiet hours hold only reminders. */
-export const TRANSACTIONAL_MESSAGE_KINDS: readonly MessageKind[] = ['login_code', 'payment_received', 'refund_paid'];
+export const TRANSACTIONAL_MESSAGE_KINDS: readonly MessageKind[] = [
+  'login_code',
+  'payment_received',
+  'refund_paid',
+  'refund_approved',
+];
 
 export interface ReminderSettings {
   /** Remind this many days before the due date (each number one reminder). */

@@ -39,6 +39,7 @@ export const SMS_TEMPLATE_VARIABLES: Record<MessageKind, readonly string[]> = {
   login_code: ['code', 'minutes'],
   payment_received: ['tenantName', 'amount', 'method', 'paymentNumber', 'receiptNumber', 'receiptLink'],
   refund_paid: ['tenantName', 'amount', 'method', 'refundNo'],
+  refund_approved: ['tenantName', 'amount', 'deducted', 'method', 'refundNo'],
 };
 
 /** The provider's template of a message's kind, with its variables; none configured for the kind is a SendError. */

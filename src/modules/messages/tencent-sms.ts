@@ -59,6 +59,7 @@ export class TencentSmsSender implements MessageSender {
       login_code: config.templateIdLoginCode,
       payment_received: config.templateIdPaymentReceived,
       refund_paid: config.templateIdRefundPaid,
+      refund_approved: config.templateIdRefundApproved,
     };
   }
 

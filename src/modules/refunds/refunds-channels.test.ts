@@ -60,10 +60,10 @@ async function withMobile(tenantId: string) {
   await db().execute(sql`UPDATE tenants SET phone_enc = ${phone} WHERE id = ${tenantId}`);
 }
 
-async function refundMessages(tenantId: string) {
+async function refundMessages(tenantId: string, kind: 'refund_paid' | 'refund_approved' = 'refund_paid') {
   const rows = await queryRows<{ body: string }>(
     db(),
-    sql`SELECT body FROM outbound_messages WHERE tenant_id = ${tenantId} AND kind = 'refund_paid'`,
+    sql`SELECT body FROM outbound_messages WHERE tenant_id = ${tenantId} AND kind = ${kind}`,
   );
   return rows.map((row) => row.body);
 }
@@ -301,6 +301,8 @@ describe('a deposit refund request at the end of a lease, paid back by Alipay', 
     // Dr 2241 / Cr 1012.alipay: what the channel took for the deposit went back out of its clearing account.
     expect(await accountBalance(db(), t.orgId, 'clearing_alipay', { tenantId: tenant.id })).toBe(300_000 - 205_000);
     expect(await refundMessages(tenant.id)).toEqual([expect.stringContaining('2050.00 元已原路退回支付宝')]);
+    // Paid back at once: one message, not two.
+    expect(await refundMessages(tenant.id, 'refund_approved')).toEqual([]);
     await expectLedgerMatchesBills(db(), t.orgId, contractId);
 
     // Alipay's own refund notification (to the payment's notify_url), once or again: acknowledged, nothing changes.
@@ -509,6 +511,10 @@ describe('an overpayment refunded through UnionPay', () => {
     expect(approved.json()).toMatchObject({ status: 'paying', channelRefundId: expect.any(String) });
     expect(await orderStatus(order.orderNo)).toBe('refunding');
     expect(await refundMessages(p2.tenantId)).toEqual([]);
+    // Still on its way: the tenant hears it was approved.
+    expect(await refundMessages(p2.tenantId, 'refund_approved')).toEqual([
+      expect.stringContaining('退款已审批通过，退还 900.00 元，将原路退回银联'),
+    ]);
 
     const queried = await api('POST', `/refunds/${refund.id}/query`, 'caiwu');
     expect(queried.statusCode, queried.body).toBe(200);

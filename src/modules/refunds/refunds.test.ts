@@ -296,6 +296,14 @@ describe('a deposit refund', () => {
     expect(approved.json()).toMatchObject({ status: 'approved' });
     expect(await billState(db(), rent.id)).toMatchObject({ status: 'paid', principalPaidFen: 80_000 });
     expect(await refundMessages(tenant.id)).toEqual([]);
+    // Finance transfers it later: the tenant hears it was approved, with the deductions itemised.
+    const [told] = await queryRows<{ body: string }>(
+      db(),
+      sql`SELECT body FROM outbound_messages WHERE tenant_id = ${tenant.id} AND kind = 'refund_approved'`,
+    );
+    expect(told?.body).toContain(
+      '保证金退款已审批通过，扣除 1000.00 元（2026年10月租金 800.00 元、墙面维修 200.00 元），退还 2000.00 元，将银行转账',
+    );
 
     const recorded = await api('POST', `/refunds/${refund.id}/paid`, 'caiwu', { reference: 'BANK20261101' });
     expect(recorded.statusCode, recorded.body).toBe(200);

@@ -287,6 +287,42 @@ async function queueRefundMessage(tx: Executor, deps: Pick<RefundsDeps, 'pii'>, 
 }
 
 /**
+ * The tenant is told a refund was approved when the money does not go back at once: offline (finance transfers it
+ * later), a channel still working on it, or a deposit taken whole by its deductions. The deductions are itemised.
+ */
+async function queueApprovalMessage(tx: Executor, deps: Pick<RefundsDeps, 'pii'>, refund: RefundRow) {
+  if (!refund.tenantId) return;
+  const tenant = await paymentsService.tenantContact(tx, refund.orgId, refund.tenantId);
+  if (!tenant) return;
+  const deductedFen = refund.deductions.reduce((sum, d) => sum + d.amountFen, 0);
+  const method =
+    refund.method === 'original_channel' && refund.provider ? `原路退回${PROVIDER_TEXT[refund.provider]}` : '银行转账';
+  const params = {
+    tenantName: tenant.name,
+    amount: formatYuan(refund.amountFen, { grouping: false }),
+    deducted: formatYuan(deductedFen, { grouping: false }),
+    method,
+    refundNo: refund.refundNo,
+  };
+  const items = refund.deductions.map((d) => `${d.item} ${formatYuan(d.amountFen, { grouping: false })} 元`).join('、');
+  const deducted = deductedFen > 0 ? `扣除 ${params.deducted} 元（${items}），` : '';
+  const rest =
+    refund.amountFen === 0 ? '已全部用于抵扣，无需退还' : `退还 ${params.amount} 元，将${method}，到账后另行通知`;
+  await messagesService.queueForTenant(tx, deps, {
+    orgId: refund.orgId,
+    tenantId: refund.tenantId,
+    kind: 'refund_approved',
+    templateCode: 'refund_approved',
+    params,
+    body: `${params.tenantName}，您好：您的${KIND_TEXT[refund.kind]}退款已审批通过，${deducted}${rest}（退款单 ${refund.refundNo}）。`.slice(
+      0,
+      500,
+    ),
+    dedupeKey: `refund_approved:${refund.id}:sms`,
+  });
+}
+
+/**
  * The money left: Dr 2203 or 2241 / Cr the channel's clearing account or the bank; the refund refunded, its order
  * refunded, the tenant told. Inside the caller's transaction, the refund locked and `paying` or `approved`.
  */
@@ -746,10 +782,18 @@ export const refundsService = {
         decided = await repo.update(tx, id, { status: 'refunded', refundedAt: new Date() });
       }
       if (status === 'paying') await settleOrder(tx, decided, 'refunding');
+      else await queueApprovalMessage(tx, deps, decided);
       await followRequest(tx, actor, decided);
       return decided;
     });
-    if (refund.status === 'paying') await this.payThroughChannel(deps, refund);
+    if (refund.status === 'paying') {
+      await this.payThroughChannel(deps, refund);
+      // Not paid back by the channel's answer: the tenant hears it was approved, and later that it arrived.
+      await deps.db.transaction(async (tx) => {
+        const now = await repo.lock(tx, actor.orgId, id);
+        if (now?.status === 'paying') await queueApprovalMessage(tx, deps, now);
+      });
+    }
     return this.get(deps.db, actor.orgId, id);
   },
 
