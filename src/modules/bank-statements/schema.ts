@@ -29,7 +29,10 @@ export const MappingColumns = Type.Object(
   { additionalProperties: false },
 );
 
-const Encoding = literals(['utf8', 'gbk'] as const, { description: 'CSV 文件编码：utf8 或 gbk（Excel 文件不看）' });
+const Encoding = literals(['utf8', 'gbk'] as const, {
+  description:
+    'CSV 文件编码：utf8 或 gbk。内容是合法 UTF-8 的文件总按 UTF-8 读（含 BOM）；gbk 映射读其余文件；Excel 文件不看',
+});
 const DateFormat = literals(DATE_FORMATS, { description: '日期格式；日期后的时间会被忽略' });
 
 export const MappingBody = Type.Object(

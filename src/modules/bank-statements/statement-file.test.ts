@@ -1,5 +1,6 @@
+import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { csvRows, parseStatementDate, parseYuanCell, readStatement } from './statement-file.ts';
+import { csvRows, parseStatementDate, parseYuanCell, readStatement, statementRows } from './statement-file.ts';
 
 describe('reading a bank statement', () => {
   it('reads dates in the mapping format, Excel dates as they are, and refuses impossible days', () => {
@@ -55,5 +56,15 @@ describe('reading a bank statement', () => {
       dateFormat: 'YYYY-MM-DD',
     });
     expect(directed.lines.map((line) => line.direction)).toEqual(['credit', 'debit', 'debit']);
+  });
+
+  it('reads a CSV as UTF-8 when its bytes are UTF-8, otherwise as GBK when the mapping says so', async () => {
+    const text = '日期,户名\n2026-11-01,重庆某公司\n';
+    const utf8 = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
+    expect((await statementRows(utf8, 'gbk')).rows[1]).toEqual(['2026-11-01', '重庆某公司']);
+    expect((await statementRows(iconv.encode(text, 'gbk'), 'gbk')).rows[1]).toEqual(['2026-11-01', '重庆某公司']);
+    await expect(statementRows(iconv.encode(text, 'gbk'), 'utf8')).rejects.toMatchObject({
+      key: 'bank_statement_file_encoding',
+    });
   });
 });

@@ -45,9 +45,19 @@ export async function statementRows(
 ): Promise<{ format: FileFormat; rows: Cell[][] }> {
   if (isOldExcel(content)) throw new StatementFileError('bank_statement_file_xls');
   if (isZip(content)) return { format: 'xlsx', rows: await workbookRows(content) };
-  const text = iconv.decode(content, encoding, { stripBOM: true });
-  if (encoding === 'utf8' && text.includes('\uFFFD')) throw new StatementFileError('bank_statement_file_encoding');
-  return { format: 'csv', rows: csvRows(text) };
+  // Bytes that read as UTF-8 are UTF-8 (GBK Chinese text almost never does); otherwise GBK when the mapping says so.
+  const utf8 = validUtf8(content);
+  if (utf8 === null && encoding === 'utf8') throw new StatementFileError('bank_statement_file_encoding');
+  const text = utf8 ?? iconv.decode(content, 'gbk');
+  return { format: 'csv', rows: csvRows(text.replace(/^\uFEFF/, '')) };
+}
+
+function validUtf8(content: Buffer): string | null {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(content);
+  } catch {
+    return null;
+  }
 }
 
 async function workbookRows(content: Buffer): Promise<Cell[][]> {
