@@ -535,5 +535,9 @@ describe('bank statement import and matching', () => {
     expect(response.statusCode).toBe(403);
     const list = await t.app.inject({ method: 'GET', url: '/api/v1/bank-statements/lines', headers: auditor });
     expect(list.statusCode).toBe(200);
+    const document = (await t.app.inject({ url: '/openapi.json' })).json();
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/bank-statements/imports', '/api/v1/bank-statements/lines/{id}/confirm']),
+    );
   });
 });
