@@ -139,6 +139,8 @@ export interface PaymentInput {
   remarks?: string | null;
   /** Where the money is: bank, cash, or a channel's clearing account. */
   debitPurpose: AccountPurpose;
+  /** The debit's sub-ledger when it is one contract's money (a deposit applied to that contract's bills). */
+  debitSub?: { contractId?: string | null; billId?: string | null };
   /**
    * Chosen bills settled or voided since they were chosen are passed over instead of refused, and their share
    * becomes an advance: money a channel already took (an online payment order) cannot be turned away.
@@ -249,7 +251,7 @@ export async function applyPayment(tx: Executor, actor: Actor, input: PaymentInp
     sourceType: 'payment',
     sourceId: paymentId,
     lines: [
-      { purpose: input.debitPurpose, debitFen: input.amountFen, tenantId: input.tenantId },
+      { purpose: input.debitPurpose, debitFen: input.amountFen, tenantId: input.tenantId, ...input.debitSub },
       ...applied.map(({ bill, principalFen, lateFeeFen }) => ({
         purpose: 'receivable' as const,
         creditFen: principalFen + lateFeeFen,

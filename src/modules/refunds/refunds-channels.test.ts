@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, problemOf, type TestApp } from '../../../test/helpers/app.ts';
 import { accountBalance, billState, issueBill, makeContract, makeTenant } from '../../../test/helpers/collections.ts';
+import { contractKit, terms } from '../../../test/helpers/contracts.ts';
 import {
   connectTestChannels,
   expectLedgerMatchesBills,
@@ -375,6 +376,69 @@ describe('a deposit refund request at the end of a lease, paid back by Alipay', 
     );
     expect(wrong).toMatchObject({ status: 422, code: 'refund_payment_not_deposit' });
     await expectLedgerMatchesBills(db(), t.orgId, contractId);
+  });
+});
+
+describe('a lease terminated through the contract workflow', () => {
+  it('leaves a request finance answers with a deposit refund less unpaid rent, recorded as paid offline', async () => {
+    const kit = contractKit(t);
+    const [unit] = await kit.units('RFD', 1);
+    const tenant = await kit.tenant(3);
+    const contract = await kit.activeContract({ tenantId: tenant.id, assetIds: [unit], terms: terms() });
+    const run = await api('POST', '/billing-runs', 'caiwu', { throughDate: '2025-01-31' });
+    expect(run.statusCode, run.body).toBe(200);
+    const [deposit] = await queryRows<{ id: string }>(
+      db(),
+      sql`SELECT id FROM bills WHERE contract_id = ${contract.id} AND kind = 'deposit'`,
+    );
+    const paid = await api('POST', '/payments', 'caiwu', {
+      tenantId: tenant.id,
+      amountFen: 600_000,
+      receivedOn: '2025-01-05',
+      method: 'bank_transfer',
+      billIds: [deposit!.id],
+    });
+    expect(paid.statusCode, paid.body).toBe(201);
+    const terminated = await kit.post(`/${contract.id}/terminate`, { terminationDate: '2025-03-20', reason: '退租' });
+    expect(terminated.statusCode, terminated.body).toBe(200);
+
+    const listed = await api('GET', `/deposit-refund-requests?contractId=${contract.id}&status=pending`, 'caiwu');
+    expect(listed.json()).toMatchObject({ total: 1 });
+    const request = listed.json().items[0];
+    expect(request).toMatchObject({
+      contractNo: contract.number,
+      tenantName: tenant.name,
+      amountFen: 600_000,
+      reason: 'terminated',
+      depositBillId: deposit!.id,
+      depositPaidFen: 600_000,
+      refundId: null,
+    });
+    const [rent] = request.unpaidBills;
+    expect(rent.outstandingFen).toBeGreaterThan(0);
+
+    const requested = await api('POST', '/refunds', 'caiwu', {
+      kind: 'deposit',
+      depositBillId: request.depositBillId,
+      deductions: [{ item: `欠租 ${rent.period ?? rent.billNo}`, amountFen: 500_000, billId: rent.id }],
+      reason: '提前退租，扣除欠租后退还保证金',
+      method: 'offline',
+    });
+    expect(requested.statusCode, requested.body).toBe(201);
+    const refund = requested.json();
+    expect(refund).toMatchObject({ amountFen: 100_000, depositRefundRequestId: request.id });
+    const approved = await api('POST', `/refunds/${refund.id}/approve`, 'shenpi', {});
+    expect(approved.json()).toMatchObject({ status: 'approved' });
+    const afterApproval = await api('GET', `/deposit-refund-requests?contractId=${contract.id}`, 'caiwu');
+    expect(afterApproval.json().items[0]).toMatchObject({ status: 'approved', refundStatus: 'approved' });
+    await expectLedgerMatchesBills(db(), t.orgId, contract.id);
+
+    const done = await api('POST', `/refunds/${refund.id}/paid`, 'caiwu', { reference: 'BANK-RFD-1' });
+    expect(done.json()).toMatchObject({ status: 'refunded' });
+    const closed = await api('GET', `/deposit-refund-requests?contractId=${contract.id}`, 'caiwu');
+    expect(closed.json().items[0]).toMatchObject({ status: 'refunded', refundId: refund.id });
+    expect(await accountBalance(db(), t.orgId, 'deposits', { contractId: contract.id })).toBe(0);
+    await expectLedgerMatchesBills(db(), t.orgId, contract.id);
   });
 });
 

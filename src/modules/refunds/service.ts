@@ -808,6 +808,8 @@ export const refundsService = {
         receivedOn: today(),
         method: 'deposit',
         billIds: [deduction.billId],
+        // Taken from this contract's deposit: its 2241 sub-ledger, like the refund of the rest.
+        debitSub: { contractId: refund.contractId, billId: refund.depositBillId },
         remarks: `保证金抵扣（退款 ${refund.refundNo}）：${deduction.item}`.slice(0, 500),
         debitPurpose: 'deposits',
       });
