@@ -318,6 +318,33 @@ describe('dashboard', () => {
     expect(cash.amountFen).toBeGreaterThanOrEqual(12_345);
     expect(cash.drill).toEqual({ report: 'payments', filter: { from: today, to: today, method: 'cash' } });
   });
+
+  it('as of an earlier day agrees with the aging report of that day', async () => {
+    const response = await get(`/api/v1/reports/dashboard?asOf=${day(-6)}`, 'shenji');
+    expect(response.statusCode, response.body).toBe(200);
+    const board = response.json();
+    const aging = await report('arrears-aging', { asOf: day(-6), pageSize: 1 });
+    expect(board.aging.outstandingFen).toBe(aging.totals.outstandingFen);
+    expect(board.aging.billCount).toBe(aging.total);
+    expect(board.paymentsToday.date).toBe(day(-6));
+  });
+
+  it('is documented in the OpenAPI document, the collection rate defined', async () => {
+    const document = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const dashboard = document.paths['/api/v1/reports/dashboard'].get;
+    expect(dashboard.description).toContain('收缴率 = 应缴日期在期间内的账单');
+    for (const name of [
+      'rent-roll',
+      'arrears-aging',
+      'collection',
+      'vacancies',
+      'asset-register',
+      'contract-register',
+    ]) {
+      expect(document.paths[`/api/v1/reports/${name}`]?.get, name).toBeDefined();
+      expect(document.paths[`/api/v1/reports/${name}.xlsx`]?.get, name).toBeDefined();
+    }
+  });
 });
 
 async function workbookOf(url: string, headers: Record<string, string> = {}) {
