@@ -855,6 +855,15 @@ const messages = {
     zh: '请填写忽略原因',
     en: 'Give the reason for ignoring the line',
   },
+  // Reports (报表, #8)
+  report_range_invalid: {
+    zh: '起始日期 {from} 晚于截止日期 {to}，请调整筛选条件',
+    en: 'The start date {from} is after the end date {to}; adjust the filter',
+  },
+  report_range_too_long: {
+    zh: '日期区间 {from} 至 {to} 超过 {years} 年，请缩小区间',
+    en: 'The range {from} to {to} is longer than {years} years; choose a shorter one',
+  },
   internal: {
     zh: '服务器内部错误，请稍后重试；如持续出现请联系管理员（错误编号 {requestId}）',
     en: 'Internal server error; retry later, and contact an administrator if it persists (error id {requestId})',
