@@ -38,6 +38,7 @@ export const RefundSchema = Type.Object({
   reason: Type.String(),
   method: literals(REFUND_METHODS, { description: METHOD_TEXT }),
   status: literals(REFUND_STATUSES, { description: STATUS_TEXT }),
+  requestedBy: nullable(uuid('申请人（用户 id）：申请人不能审批自己的申请')),
   requestedByName: nullable(Type.String()),
   requestedAt: Type.String(),
   decidedByName: nullable(Type.String()),

@@ -85,6 +85,7 @@ export function refundView(row: RefundWithTenant) {
     reason: row.reason,
     method: row.method,
     status: row.status,
+    requestedBy: row.requestedBy,
     requestedByName: row.requestedByName,
     requestedAt: row.requestedAt.toISOString(),
     decidedByName: row.decidedByName,

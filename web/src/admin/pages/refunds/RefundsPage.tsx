@@ -50,7 +50,7 @@ function useRefundActions(changed: (refund?: Refund) => void) {
     const link = size === 'small' ? ('link' as const) : ('default' as const);
     const shown: ReactNode[] = [];
     // The requester cannot decide their own request; the server says so too.
-    const own = user?.displayName !== undefined && refund.requestedByName === user.displayName;
+    const own = user != null && refund.requestedBy === user.id;
     if (refund.status === 'requested' && canApprove && !own) {
       shown.push(
         <Button

@@ -37,6 +37,7 @@ export interface Refund {
   reason: string;
   method: RefundMethod;
   status: RefundStatus;
+  requestedBy: string | null;
   requestedByName: string | null;
   requestedAt: string;
   decidedByName: string | null;
