@@ -57,6 +57,8 @@ export const dashboardModule: ConsoleModule = {
   page: lazy(() => import('./pages/DashboardPage.tsx')),
 };
 
+const reportsPage = lazy(() => import('./pages/reports/ReportsPage.tsx'));
+
 export const consoleMenu: ConsoleMenuEntry[] = [
   dashboardModule,
   {
@@ -210,6 +212,7 @@ export const consoleMenu: ConsoleMenuEntry[] = [
     description: 'module.reports',
     icon: <BarChartOutlined />,
     permission: 'report:read',
+    page: reportsPage,
   },
   {
     key: 'system',
@@ -260,10 +263,23 @@ export function isSection(entry: ConsoleMenuEntry): entry is ConsoleSection {
   return 'children' in entry;
 }
 
-/** Every module with a route, sections flattened. */
-export const consoleModules: ConsoleModule[] = consoleMenu.flatMap((entry) =>
-  isSection(entry) ? entry.children : [entry],
-);
+/** Routes under a module that are not in the menu (the menu shows their module selected). */
+const subRoutes: ConsoleModule[] = [
+  {
+    key: 'report',
+    path: '/reports/:name',
+    label: 'menu.reports',
+    icon: <BarChartOutlined />,
+    permission: 'report:read',
+    page: reportsPage,
+  },
+];
+
+/** Every module with a route, sections flattened, and the routes under them. */
+export const consoleModules: ConsoleModule[] = [
+  ...consoleMenu.flatMap((entry) => (isSection(entry) ? entry.children : [entry])),
+  ...subRoutes,
+];
 
 /** The module a path belongs to (the longest matching path wins), for the menu's selection. */
 export function moduleOfPath(pathname: string): ConsoleModule | undefined {

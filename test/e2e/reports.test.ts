@@ -1,0 +1,149 @@
+import ExcelJS from 'exceljs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatFen } from '../../web/src/shared/money.ts';
+import { DEMO_PASSWORD, launchBrowser, logIn } from '../helpers/browser.ts';
+import { startDemoServer } from '../helpers/demo-server.ts';
+import type { RunningServer } from '../helpers/server.ts';
+
+// The supervisor's seat (#8): shenji, the auditor, opens the dashboard, clicks the arrears aging chart through to the
+// arrears report, exports the rent roll (the workbook read back has the screen's totals), and finds every write
+// action absent in the console and refused by the API with the same session.
+
+let server: RunningServer;
+let browser: Browser;
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startDemoServer(), launchBrowser()]);
+}, 200_000);
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+interface AgingBucket {
+  bucket: string;
+  billCount: number;
+  outstandingFen: number;
+}
+
+async function dashboardAsShenji(): Promise<{ aging: { buckets: AgingBucket[] } }> {
+  const login = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'shenji', password: DEMO_PASSWORD }),
+  });
+  const { token } = (await login.json()) as { token: string };
+  const response = await fetch(`${server.url}/api/v1/reports/dashboard`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(response.status).toBe(200);
+  return (await response.json()) as { aging: { buckets: AgingBucket[] } };
+}
+
+const text = async (page: Page, testId: string) =>
+  ((await page.locator(`[data-testid=${testId}]`).textContent()) ?? '').trim();
+
+describe('reports as the auditor (shenji)', () => {
+  it('drills from the aging chart, exports the rent roll as on screen, and cannot write anything', async () => {
+    const page = await logIn(browser, server.url, 'shenji');
+    const dashboard = await dashboardAsShenji();
+
+    // The dashboard is shenji's home page: figures and charts.
+    await page.locator('[data-testid=dashboard-charts]').waitFor();
+    for (const figure of ['occupancy', 'collection-rate', 'arrears', 'payments-today', 'contracts-ending']) {
+      await page.locator(`[data-testid=figure-${figure}]`).waitFor();
+    }
+    const chart = page.locator('[data-testid=chart-aging]');
+    await chart.locator('canvas').first().waitFor();
+
+    // A click in the column of the bucket owing most opens the aging report filtered to that bucket.
+    const buckets = dashboard.aging.buckets;
+    const biggest = buckets.reduce(
+      (most, bucket, index) => (bucket.outstandingFen > buckets[most]!.outstandingFen ? index : most),
+      0,
+    );
+    expect(buckets[biggest]!.outstandingFen).toBeGreaterThan(0);
+    const box = (await chart.boundingBox())!;
+    // The grid starts after the y-axis labels: aim at the column's centre within the right-hand part of the chart.
+    const left = 70;
+    const width = box.width - left - 8;
+    await chart.click({ position: { x: left + (width * (biggest + 0.5)) / buckets.length, y: box.height / 2 } });
+    await page.waitForURL(/\/reports\/arrears-aging\?/);
+    const drilled = new URL(page.url()).searchParams.get('bucket');
+    const bucket = buckets.find((candidate) => candidate.bucket === drilled);
+    expect(bucket, `drilled into ${drilled}`).toBeDefined();
+    await page.locator('[data-testid=report-arrears-aging]').waitFor();
+    await expect.poll(() => text(page, 'report-total-outstandingFen')).toBe(formatFen(bucket!.outstandingFen));
+    expect(await text(page, 'report-total-label')).toBe(`合计（${bucket!.billCount} 行）`);
+    // PII stays masked for the auditor: phones show their middle digits as stars.
+    const phone = await page.locator('.ant-table-tbody tr.ant-table-row').first().locator('td').nth(2).textContent();
+    expect(phone).toMatch(/^\d{3}\*{4}\d{4}$|^-$/);
+
+    // The rent roll from the report list; exported with the same filter, its totals row equals the screen's.
+    await page.goto(`${server.url}/reports`);
+    await page.click('[data-testid=report-card-rent-roll]');
+    await page.locator('[data-testid=report-rent-roll]').waitFor();
+    await page.locator('[data-testid=report-total-billedFen]').waitFor();
+    const keys = ['billedFen', 'lateFeeFen', 'collectedFen', 'outstandingFen'] as const;
+    const screen = Object.fromEntries(
+      await Promise.all(keys.map(async (key) => [key, await text(page, `report-total-${key}`)] as const)),
+    );
+    const screenLabel = await text(page, 'report-total-label');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=report-export]')]);
+    expect(download.suggestedFilename()).toMatch(/^租金收缴台账_.*\.xlsx$/);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(await download.path());
+    const sheet = workbook.worksheets[0]!;
+    const header = (sheet.getRow(3).values as unknown[]).slice(1).map(String);
+    expect(header).toContain('应收金额');
+    let totalsRow: ExcelJS.Row | undefined;
+    sheet.eachRow((row) => {
+      if (String(row.getCell(1).value ?? '').startsWith('合计')) totalsRow = row;
+    });
+    expect(totalsRow, 'the workbook has a totals row').toBeDefined();
+    expect(String(totalsRow!.getCell(1).value)).toBe(screenLabel);
+    for (const key of keys) {
+      const column =
+        header.indexOf(
+          { billedFen: '应收金额', lateFeeFen: '违约金', collectedFen: '已收金额', outstandingFen: '未收金额' }[key],
+        ) + 1;
+      const yuan = Number(totalsRow!.getCell(column).value);
+      expect(formatFen(Math.round(yuan * 100)), key).toBe(screen[key]);
+    }
+
+    // Read-only: the list pages show no create, import or record buttons...
+    const pages: [path: string, absent: string[]][] = [
+      ['/assets', ['asset-create', 'asset-import']],
+      ['/tenants', ['tenant-create']],
+      ['/contracts', ['contract-create']],
+      ['/bills', ['bill-charge-create']],
+      ['/payments', ['payment-create']],
+    ];
+    for (const [path, absent] of pages) {
+      await page.goto(`${server.url}${path}`);
+      await page.locator('.ant-table-tbody tr.ant-table-row').first().waitFor();
+      for (const testId of absent) expect(await page.locator(`[data-testid=${testId}]`).count(), testId).toBe(0);
+    }
+
+    // ...and the API refuses a write made with shenji's own session cookie.
+    const refused = await page.evaluate(async () => {
+      const post = async (path: string, body: unknown) => {
+        const response = await fetch(path, {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: { 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+          body: JSON.stringify(body),
+        });
+        const problem = (await response.json().catch(() => ({}))) as { code?: string };
+        return { path, status: response.status, code: problem.code };
+      };
+      return Promise.all([
+        post('/api/v1/assets', { code: 'SJ-1', name: '审计测试', type: 'unit' }),
+        post('/api/v1/contracts', {}),
+        post('/api/v1/bills', {}),
+        post('/api/v1/payments', {}),
+      ]);
+    });
+    for (const answer of refused) expect(answer, answer.path).toMatchObject({ status: 403, code: 'forbidden' });
+  }, 60_000);
+});

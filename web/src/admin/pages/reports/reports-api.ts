@@ -1,0 +1,154 @@
+// The reports' API as the console calls it (shapes from src/modules/reports/schema.ts and dashboard.ts).
+
+import type { Query } from '../../../shared/api.ts';
+import { api } from '../../api.ts';
+
+export interface Label {
+  zh: string;
+  en: string;
+}
+
+export type ColumnKind = 'text' | 'date' | 'fen' | 'integer' | 'percent' | 'area';
+
+export interface ReportColumn {
+  key: string;
+  kind: ColumnKind;
+  zh: string;
+  en: string;
+  /** A code column's labels (valueEnum). */
+  labels?: Record<string, Label>;
+}
+
+export interface ReportFilter extends Label {
+  key: string;
+}
+
+export interface ReportInfo {
+  name: string;
+  title: Label;
+  description: string;
+  columns: ReportColumn[];
+  filters: ReportFilter[];
+}
+
+export type ReportRow = Record<string, string | number | boolean | null>;
+
+export interface ReportPage {
+  items: ReportRow[];
+  total: number;
+  page: number;
+  pageSize: number;
+  /** The summed columns (and ratios of them) over every row of the filter. */
+  totals: ReportRow;
+  /** One line per value of the subtotalled column (aging bucket, payment method), with `count`. */
+  subtotals?: ReportRow[];
+  columns: ReportColumn[];
+}
+
+/** Where a dashboard figure's detail is: a report and its filter. */
+export interface Drill {
+  report: string;
+  filter: Record<string, string | number | boolean>;
+}
+
+export interface OccupancyFigure {
+  units: number;
+  leasedUnits: number;
+  /** Decimal strings with 4 places, null when there is nothing to let. */
+  rateByCount: string | null;
+  areaSqm: string;
+  leasedAreaSqm: string;
+  rateByArea: string | null;
+  drill?: Drill;
+}
+
+export interface Dashboard {
+  asOf: string;
+  occupancy: {
+    total: OccupancyFigure;
+    byProject: (OccupancyFigure & { projectId: string | null; projectName: string | null; drill: Drill })[];
+    byAssetType: (OccupancyFigure & { type: string; typeName: string; drill: Drill })[];
+  };
+  billedVsCollected: {
+    month: string;
+    billCount: number;
+    billedFen: number;
+    collectedFen: number;
+    outstandingFen: number;
+    collectionRate: string | null;
+    drill: Drill;
+  }[];
+  collectionRate: {
+    from: string;
+    to: string;
+    billedFen: number;
+    collectedFen: number;
+    rate: string | null;
+    drill: Drill;
+  };
+  aging: {
+    outstandingFen: number;
+    billCount: number;
+    buckets: { bucket: string; label: string; billCount: number; outstandingFen: number; drill: Drill }[];
+    drill: Drill;
+  };
+  topOverdueTenants: {
+    tenantId: string;
+    tenantName: string;
+    phone: string | null;
+    billCount: number;
+    overdueFen: number;
+    oldestDueDate: string;
+    maxDaysOverdue: number;
+    drill: Drill;
+  }[];
+  contractsEnding: {
+    count: number;
+    monthlyRentFen: number;
+    first: {
+      number: string;
+      tenantName: string;
+      assetNames: string | null;
+      endDate: string;
+      daysLeft: number;
+      monthlyRentFen: number;
+    }[];
+    drill: Drill;
+  };
+  paymentsToday: {
+    date: string;
+    count: number;
+    amountFen: number;
+    byChannel: { method: string; methodName: string; count: number; amountFen: number; drill: Drill }[];
+    drill: Drill;
+  };
+}
+
+const base = '/api/v1/reports';
+
+export const reportsApi = {
+  catalogue: () => api.get<ReportInfo[]>(base),
+  page: (name: string, query: Query & { page: number; pageSize: number }) =>
+    api.get<ReportPage>(`${base}/${encodeURIComponent(name)}`, query),
+  dashboard: (asOf?: string) => api.get<Dashboard>(`${base}/dashboard`, { asOf }),
+  exportPath: (name: string) => `${base}/${encodeURIComponent(name)}.xlsx`,
+};
+
+/** The console path of a report with a filter (a drill-through or a shared link). */
+export function reportPath(report: string, filter: Drill['filter'] = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filter)) params.set(key, String(value));
+  const search = params.toString();
+  return `/reports/${encodeURIComponent(report)}${search ? `?${search}` : ''}`;
+}
+
+let catalogue: Promise<ReportInfo[]> | null = null;
+
+/** The catalogue rarely changes: fetched once per page load (again after a failure). */
+export function loadCatalogue(): Promise<ReportInfo[]> {
+  catalogue ??= reportsApi.catalogue().catch((error: unknown) => {
+    catalogue = null;
+    throw error;
+  });
+  return catalogue;
+}
