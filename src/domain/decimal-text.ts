@@ -1,5 +1,7 @@
 // Decimal amounts typed by people (areas in m², amounts in yuan) read exactly, never through a float.
 
+import { fenOfYuan } from './money.ts';
+
 /** Up to 10 integer digits and at most 2 decimals: fits numeric(12,2). */
 const TWO_PLACES = /^(\d{1,10})(?:\.(\d{0,2}))?$/;
 
@@ -33,8 +35,9 @@ export function hundredthsOfNumber(value: number): bigint | null {
   return BigInt(rounded);
 }
 
-/** Yuan text ("1234.56") as integer fen (123456), or null. */
-export function fenOfYuanText(text: string): number | null {
-  const hundredths = hundredthsOf(text);
-  return hundredths === null ? null : Number(hundredths);
+/** Yuan typed by a person ("1,234.56") as integer fen (123456), or null (also for nothing typed); limits as `hundredthsOf`. */
+export function fenOfYuanText(text: string | undefined): number | null {
+  if (!text?.trim()) return null;
+  const fen = fenOfYuan(text.trim().replaceAll(',', ''));
+  return fen !== null && fen < 1e12 ? fen : null;
 }

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   DecimalFormatError,
+  fenOfYuan,
   formatYuan,
   multiplyFen,
   parseDecimal,
@@ -121,5 +122,39 @@ describe('yuan formatting', () => {
 
   it('refuses a fraction of a fen', () => {
     expect(() => formatYuan(1.5)).toThrow(/whole number of fen/);
+  });
+});
+
+describe('fenOfYuan', () => {
+  it('reads yuan text exactly, to the fen', () => {
+    expect(fenOfYuan('12.34')).toBe(1234);
+    expect(fenOfYuan('12.3')).toBe(1230);
+    expect(fenOfYuan('12')).toBe(1200);
+    expect(fenOfYuan('0.07')).toBe(7);
+    expect(fenOfYuan('9999999999999.99')).toBe(999_999_999_999_999);
+    expect(fenOfYuan('90071992547409.92')).toBeNull();
+  });
+
+  it('refuses what is not an amount: signs unless asked, places past the fen unless rounding, other characters', () => {
+    for (const text of ['', '.5', '5.', '1e3', '1,234.00', ' 1.00', '¥1', '12.345', '-1.00', '+1', '0x10']) {
+      expect(fenOfYuan(text), text).toBeNull();
+    }
+    expect(fenOfYuan('-0.07', { signed: true })).toBe(-7);
+    expect(fenOfYuan('+5', { signed: true })).toBe(500);
+  });
+
+  it('rounds decimals past the fen half-up only when asked (statements write "3.60000")', () => {
+    expect(fenOfYuan('3.60000', { pastFen: 'round' })).toBe(360);
+    expect(fenOfYuan('0.00500', { pastFen: 'round' })).toBe(1);
+    expect(fenOfYuan('0.00499', { pastFen: 'round' })).toBe(0);
+    expect(fenOfYuan('-0.005', { signed: true, pastFen: 'round' })).toBe(-1);
+  });
+
+  it('reads back what formatYuan writes without grouping', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), (fen) => {
+        expect(fenOfYuan(formatYuan(fen, { grouping: false }))).toBe(fen);
+      }),
+    );
   });
 });

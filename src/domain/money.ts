@@ -142,6 +142,31 @@ export function vatSplit(amountFen: number, taxRate: Rational): VatSplit {
   return { netFen: fenFromBigInt(net), taxFen: fenFromBigInt(amount - net) };
 }
 
+const YUAN = /^([+-]?)(\d{1,14})(?:\.(\d+))?$/;
+
+/**
+ * Yuan written as text ("12.34", "12.3", "12", "-0.07") as integer fen, exactly, or null when the text is not such
+ * an amount. Decimals past the fen are refused unless `pastFen: 'round'` (statements write "3.60000"; rounded
+ * half-up). A sign is refused unless `signed`. No grouping commas, currency signs or spaces: callers strip what their
+ * format allows.
+ */
+export function fenOfYuan(
+  text: string,
+  options: { signed?: boolean; pastFen?: 'refuse' | 'round' } = {},
+): number | null {
+  const match = YUAN.exec(text);
+  if (!match) return null;
+  const [, sign, whole, fraction = ''] = match;
+  if (sign && !options.signed) return null;
+  if (text.endsWith('.')) return null;
+  if (fraction.length > 2 && options.pastFen !== 'round') return null;
+  let fen = Number(whole) * 100 + Number(fraction.slice(0, 2).padEnd(2, '0'));
+  if ((fraction[2] ?? '0') >= '5') fen += 1;
+  // Beyond MAX_SAFE_FEN a number no longer counts every fen.
+  if (!Number.isSafeInteger(fen)) return null;
+  return sign === '-' ? -fen : fen;
+}
+
 /** 123456789 fen → "1,234,567.89" (or "1234567.89" without grouping): yuan with two places. */
 export function formatYuan(fen: number | bigint, options: { grouping?: boolean } = {}): string {
   const amount = typeof fen === 'bigint' ? fen : fenToBigInt(fen);

@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import type { BankStatementColumns } from '../../db/schema.ts';
 import { isCalendarDate } from '../../domain/calendar.ts';
-import { DecimalFormatError, parseDecimal } from '../../domain/money.ts';
+import { fenOfYuan } from '../../domain/money.ts';
 import type { MessageKey, MessageParams } from '../../http/messages.ts';
 
 export type Cell = string | number | Date | null;
@@ -195,16 +195,7 @@ export function parseYuanCell(cell: Cell): number | null | undefined {
     .replace(/[,，\s¥￥]|元$/g, '')
     .replace(/^\((.*)\)$/, '-$1');
   if (text === '' || text === '-' || text === '--') return null;
-  const negative = text.startsWith('-');
-  try {
-    const { numerator, denominator } = parseDecimal(text.replace(/^[+-]/, ''), 2);
-    const fen = (numerator * 100n) / denominator;
-    if (fen > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
-    return negative ? -Number(fen) : Number(fen);
-  } catch (error) {
-    if (error instanceof DecimalFormatError) return undefined;
-    throw error;
-  }
+  return fenOfYuan(text, { signed: true }) ?? undefined;
 }
 
 export interface StatementLineInput {

@@ -5,6 +5,7 @@
 
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { AlipaySdk } from 'alipay-sdk';
+import { fenOfYuan } from '../../../domain/money.ts';
 import { isZip, peekStart, spoolStatement } from './statement-file.ts';
 import {
   type ChannelAdapter,
@@ -26,13 +27,12 @@ import {
   beijingDateTime,
   callChannel,
   downloadFromChannel,
-  fenToYuan,
   parseBeijing,
   readSetting,
   untrustedResponse,
   type WireOptions,
   wireOptions,
-  yuanToFen,
+  yuanOfFen,
 } from './wire.ts';
 
 type AlipayAccount = MerchantAccount<'alipay'>;
@@ -251,7 +251,7 @@ export class AlipayAdapter implements ChannelAdapter {
   async createOrder(input: CreateOrderInput): Promise<PayAction> {
     const common = {
       out_trade_no: input.orderNo,
-      total_amount: fenToYuan(input.amountFen),
+      total_amount: yuanOfFen(input.amountFen),
       subject: input.description.slice(0, 256),
       time_expire: beijingDateTime(input.expiresAt),
       // The gateway requires passback_params URL-encoded; it comes back the same way.
@@ -305,8 +305,8 @@ export class AlipayAdapter implements ChannelAdapter {
       case 'TRADE_SUCCESS':
       case 'TRADE_FINISHED': {
         const transactionId = text(node, 'trade_no');
-        const amountFen = yuanToFen(text(node, 'total_amount'));
-        if (!transactionId || amountFen === undefined) throw untrustedResponse('alipay', '缺少交易号或金额');
+        const amountFen = fenOfYuan(text(node, 'total_amount') ?? '');
+        if (!transactionId || amountFen === null) throw untrustedResponse('alipay', '缺少交易号或金额');
         return {
           state: 'paid',
           transactionId,
@@ -344,7 +344,7 @@ export class AlipayAdapter implements ChannelAdapter {
   async refund(input: RefundInput): Promise<RefundState> {
     const node = await this.execute('alipay.trade.refund', {
       out_trade_no: input.orderNo,
-      refund_amount: fenToYuan(input.amountFen),
+      refund_amount: yuanOfFen(input.amountFen),
       out_request_no: input.refundNo,
       refund_reason: input.reason.slice(0, 256),
     });
@@ -374,8 +374,8 @@ export class AlipayAdapter implements ChannelAdapter {
       if (isVerified(error) && error.code === 'ACQ.TRADE_NOT_EXIST') return { state: 'not_found' };
       throw error;
     }
-    const amountFen = yuanToFen(text(node, 'refund_amount'));
-    if (!text(node, 'out_request_no') || amountFen === undefined) return { state: 'not_found' };
+    const amountFen = fenOfYuan(text(node, 'refund_amount') ?? '');
+    if (!text(node, 'out_request_no') || amountFen === null) return { state: 'not_found' };
     const status = text(node, 'refund_status');
     // Without refund_status (older gateways) a refund that is listed has succeeded.
     if (status === 'REFUND_SUCCESS' || status === undefined) {
@@ -414,8 +414,8 @@ export class AlipayAdapter implements ChannelAdapter {
 
     // A refund shows as refund_fee (what has been refunded so far) and out_biz_no (our refund number).
     if (fields.refund_fee && fields.out_biz_no) {
-      const amountFen = yuanToFen(fields.refund_fee);
-      if (amountFen === undefined) throw new NotificationRejected('malformed', '退款通知的退款金额无法识别');
+      const amountFen = fenOfYuan(fields.refund_fee);
+      if (amountFen === null) throw new NotificationRejected('malformed', '退款通知的退款金额无法识别');
       return {
         kind: 'refund',
         orderNo,
@@ -430,9 +430,9 @@ export class AlipayAdapter implements ChannelAdapter {
       };
     }
     if (status !== 'TRADE_SUCCESS' && status !== 'TRADE_FINISHED') return { kind: 'ignored', detail };
-    const amountFen = yuanToFen(fields.total_amount);
+    const amountFen = fenOfYuan(fields.total_amount ?? '');
     const paidAt = parseBeijing(fields.gmt_payment);
-    if (amountFen === undefined || !paidAt) {
+    if (amountFen === null || !paidAt) {
       throw new NotificationRejected('malformed', '支付通知缺少金额或付款时间');
     }
     return {

@@ -2,6 +2,7 @@
 // person can act on, Beijing wall-clock times (every channel dates its fields in China Standard Time, UTC+8,
 // whatever the server's zone), and amounts moved between fen and yuan strings without floating point.
 
+import { formatYuan } from '../../../domain/money.ts';
 import { ChannelError, type Provider } from './types.ts';
 
 export const CHANNEL_NAMES: Record<Provider, string> = { wechatpay: '微信支付', alipay: '支付宝', unionpay: '银联' };
@@ -179,18 +180,10 @@ export function parseBeijing(text: string | undefined): Date | undefined {
 
 // ---- Money ----
 
-/** `1234` → `"12.34"` (Alipay total_amount). */
-export function fenToYuan(fen: number): string {
+/** `1234` → `"12.34"` (Alipay total_amount, refund_amount): yuan without grouping. */
+export function yuanOfFen(fen: number): string {
   if (!Number.isSafeInteger(fen) || fen < 0) throw new RangeError(`金额必须是非负整数分：${fen}`);
-  return `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
-}
-
-/** `"12.34"`, `"12.3"`, `"12"` → `1234`; undefined for anything else (never through a float). */
-export function yuanToFen(yuan: string | undefined): number | undefined {
-  const match = yuan?.trim().match(/^(-?)(\d+)(?:\.(\d{1,2}))?$/);
-  if (!match) return undefined;
-  const fen = Number(match[2]) * 100 + Number((match[3] ?? '').padEnd(2, '0'));
-  return match[1] ? -fen : fen;
+  return formatYuan(fen, { grouping: false });
 }
 
 /** Parses an integer amount in fen from a channel field (UnionPay txnAmt, WeChat amount.total). */

@@ -3,6 +3,7 @@
 
 import { Unzip, UnzipInflate } from 'fflate';
 import iconv from 'iconv-lite';
+import { fenOfYuan } from '../../../domain/money.ts';
 
 export interface StatementLine {
   /** The channel's id of this transaction (a refund's own id where the channel gives one). */
@@ -26,12 +27,9 @@ export class StatementMalformed extends Error {}
 
 /** Yuan text ("12.34", "-0.07", "3.60000") to fen, exactly; digits past the fen rounded half-up. */
 export function yuanToFen(text: string): number {
-  const match = text.trim().match(/^([+-]?)(\d+)(?:\.(\d*))?$/);
-  if (!match) throw new StatementMalformed(`金额 "${text}" 不是有效数字`);
-  const [, sign, whole, fraction = ''] = match;
-  let fen = BigInt(whole!) * 100n + BigInt(fraction.slice(0, 2).padEnd(2, '0'));
-  if ((fraction[2] ?? '0') >= '5') fen += 1n;
-  return Number(sign === '-' ? -fen : fen);
+  const fen = fenOfYuan(text.trim(), { signed: true, pastFen: 'round' });
+  if (fen === null) throw new StatementMalformed(`金额 "${text}" 不是有效数字`);
+  return fen;
 }
 
 /** The lines of a text arriving in chunks, decoded as `encoding`, without line ends and the byte order mark. */

@@ -4,6 +4,7 @@
 import { Alert, App, DatePicker, Form, type FormInstance, Input, Modal, Select, Spin, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { type ReactNode, useEffect, useState } from 'react';
+import { fenOfYuanText } from '../../../../../src/domain/decimal-text.ts';
 import { formatYuan } from '../../../../../src/domain/money.ts';
 import { errorDetail, type Page } from '../../../shared/api.ts';
 import { formatFen } from '../../../shared/money.ts';
@@ -15,7 +16,6 @@ import { type Bill, billsApi, type ChargeItem, type Payment, type PaymentMethod,
 import {
   CHARGE_ITEMS,
   chargeItemLabel,
-  fenOfYuan,
   methodEnum,
   optionsOf,
   PAYMENT_METHODS,
@@ -233,7 +233,7 @@ export function ChargeModal({
           contractId: values.contractId,
           chargeItem: values.chargeItem,
           description: values.description.trim(),
-          amountFen: fenOfYuan(values.amountYuan) ?? 0,
+          amountFen: fenOfYuanText(values.amountYuan) ?? 0,
           dueDate: day(values.dueDate),
           taxRate: values.taxRate,
         });
@@ -312,7 +312,7 @@ export function WaiverRequestModal({
       onSubmit={async (values) => {
         if (!bill) return;
         await billsApi.requestWaiver(bill.id, {
-          amountFen: fenOfYuan(values.amountYuan) ?? 0,
+          amountFen: fenOfYuanText(values.amountYuan) ?? 0,
           reason: values.reason.trim(),
         });
         message.success(t('bill.waiver.done', { number: bill.number }));
@@ -419,7 +419,7 @@ export function ReissueModal({
         if (!bill) return;
         const next = await billsApi.reissue(bill.id, {
           reason: values.reason.trim(),
-          amountFen: fenOfYuan(values.amountYuan) ?? 0,
+          amountFen: fenOfYuanText(values.amountYuan) ?? 0,
           dueDate: day(values.dueDate),
           description: values.description?.trim() || undefined,
         });
@@ -514,7 +514,7 @@ export function PaymentModal({
         const payment = await paymentsApi.record(
           {
             tenantId: values.tenantId,
-            amountFen: fenOfYuan(values.amountYuan) ?? 0,
+            amountFen: fenOfYuanText(values.amountYuan) ?? 0,
             receivedOn: day(values.receivedOn),
             method: values.method,
             reference: values.reference?.trim() || undefined,

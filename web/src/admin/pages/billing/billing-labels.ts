@@ -2,7 +2,7 @@
 // and the one conversion of typed 元 to fen (exact text arithmetic, never a float).
 
 import type { FormInstance } from 'antd';
-import { fenOfYuanText, hundredthsOf } from '../../../../../src/domain/decimal-text.ts';
+import { hundredthsOf } from '../../../../../src/domain/decimal-text.ts';
 import { ApiError } from '../../../shared/api.ts';
 import type { BadgeStatus, ValueEnum } from '../../components/ListPage.tsx';
 import { knownKey, type MessageKey } from '../../i18n.ts';
@@ -95,9 +95,6 @@ export const optionsOf = (values: ValueEnum) =>
 /** “2026-01-01 ~ 2026-03-31”, or “-” for a bill without a period (a one-off charge). */
 export const periodText = (bill: { periodStart: string | null; periodEnd: string | null }) =>
   bill.periodStart && bill.periodEnd ? `${bill.periodStart} ~ ${bill.periodEnd}` : '-';
-
-/** 元 text as fen ("1,234.5" → 123450), or null when it is not an amount with at most two decimals. */
-export const fenOfYuan = (text: string | undefined): number | null => (text?.trim() ? fenOfYuanText(text) : null);
 
 /** A form rule: a positive amount in 元 with at most two decimals. */
 export function yuanRule(t: Translate, required: MessageKey) {

@@ -68,9 +68,6 @@ export function percentOfRate(rate: string): string {
   return rest ? `${integer}.${rest}` : integer;
 }
 
-/** 元 text as fen, or null ("1,234.5" → 123450). */
-export const fenOfYuan = (text: string | undefined): number | null => (text?.trim() ? fenOfYuanText(text) : null);
-
 /** Whether 元 text is a valid amount (at most 2 decimals). */
 export const isYuan = (text: string | undefined): boolean => !text?.trim() || hundredthsOf(text) !== null;
 
@@ -101,10 +98,10 @@ export function termsOfForm(values: TermsFormValues): ContractTerms {
     values.rentMode === 'per_area'
       ? {
           mode: 'per_area',
-          unitPriceFen: need(fenOfYuan(values.unitPriceYuan), 'unitPriceYuan'),
+          unitPriceFen: need(fenOfYuanText(values.unitPriceYuan), 'unitPriceYuan'),
           areaSqm: need(values.areaSqm?.trim() ? normalizeArea(values.areaSqm) : null, 'areaSqm'),
         }
-      : { mode: 'fixed', monthlyFen: need(fenOfYuan(values.monthlyYuan), 'monthlyYuan') };
+      : { mode: 'fixed', monthlyFen: need(fenOfYuanText(values.monthlyYuan), 'monthlyYuan') };
   const terms: ContractTerms = {
     startDate,
     endDate,
@@ -124,7 +121,7 @@ export function termsOfForm(values: TermsFormValues): ContractTerms {
       rate: need(rateOfPercent(values.escalationRatePercent), 'escalationRatePercent'),
     };
   }
-  if (values.depositYuan?.trim()) terms.deposit = { amountFen: need(fenOfYuan(values.depositYuan), 'depositYuan') };
+  if (values.depositYuan?.trim()) terms.deposit = { amountFen: need(fenOfYuanText(values.depositYuan), 'depositYuan') };
   if (values.lateFeeEnabled) {
     const capRatio = values.lateFeeCapPercent?.trim()
       ? need(rateOfPercent(values.lateFeeCapPercent), 'lateFeeCapPercent')

@@ -4,6 +4,7 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Descriptions, Form, Input, Modal, Radio, Select, Space, Table, Typography } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { fenOfYuanText } from '../../../../../src/domain/decimal-text.ts';
 import { formatYuan } from '../../../../../src/domain/money.ts';
 import { errorDetail } from '../../../shared/api.ts';
 import { formatFen } from '../../../shared/money.ts';
@@ -11,7 +12,7 @@ import { validValues } from '../../components/form-errors.ts';
 import { useI18n } from '../../language.tsx';
 import { RemoteSelect, searchTenants } from '../billing/BillForms.tsx';
 import { billsApi, type Payment, paymentsApi } from '../billing/billing-api.ts';
-import { fenOfYuan, methodLabel, showMappedErrors, yuanRule } from '../billing/billing-labels.ts';
+import { methodLabel, showMappedErrors, yuanRule } from '../billing/billing-labels.ts';
 import { providerLabel, suspenseReasonLabel } from '../payments/payment-labels.ts';
 import { type SuspenseItem, suspenseApi } from '../payments/payments-api.ts';
 import { ONLINE_METHODS, refundKindLabel, refundMethodLabel } from './refund-labels.ts';
@@ -83,7 +84,7 @@ function useDepositPayment(depositBillId: string | null | undefined): Payment | 
 }
 
 function sumDeductions(rows: DeductionRow[] | undefined): number {
-  return (rows ?? []).reduce((sum, row) => sum + (fenOfYuan(row?.amountYuan) ?? 0), 0);
+  return (rows ?? []).reduce((sum, row) => sum + (fenOfYuanText(row?.amountYuan) ?? 0), 0);
 }
 
 /**
@@ -163,7 +164,7 @@ export function RequestRefundModal({
               deductions: (values.deductions ?? []).map(
                 (row): RefundDeduction => ({
                   item: row.item.trim(),
-                  amountFen: fenOfYuan(row.amountYuan) ?? 0,
+                  amountFen: fenOfYuanText(row.amountYuan) ?? 0,
                   ...(row.billId ? { billId: row.billId } : {}),
                 }),
               ),
@@ -173,7 +174,7 @@ export function RequestRefundModal({
           : {
               kind: 'overpayment',
               paymentId: values.paymentId,
-              amountFen: fenOfYuan(values.amountYuan) ?? 0,
+              amountFen: fenOfYuanText(values.amountYuan) ?? 0,
               method: values.method,
               reason: values.reason.trim(),
             },
