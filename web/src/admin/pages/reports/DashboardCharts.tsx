@@ -450,8 +450,16 @@ function ContractsEnding({ data }: { data: Dashboard }) {
             title: t('dashboard.contract'),
             render: (_: unknown, row) => <span style={{ whiteSpace: 'nowrap' }}>{row.number}</span>,
           },
-          { key: 'tenantName', title: t('dashboard.tenant'), dataIndex: 'tenantName', ellipsis: true },
-          { key: 'assetNames', title: t('dashboard.assets'), dataIndex: 'assetNames', ellipsis: true },
+          {
+            key: 'tenantName',
+            title: t('dashboard.tenant'),
+            ellipsis: true,
+            render: (_: unknown, row) => (
+              <span title={row.assetNames ? `${row.tenantName} · ${row.assetNames}` : row.tenantName}>
+                {row.tenantName}
+              </span>
+            ),
+          },
           {
             key: 'endDate',
             title: t('dashboard.endDate'),
@@ -547,10 +555,10 @@ export default function DashboardCharts() {
         <Col xs={24} xl={8}>
           <TopOverdue data={data} />
         </Col>
-        <Col xs={24} xl={11}>
+        <Col xs={24} xl={10}>
           <ContractsEnding data={data} />
         </Col>
-        <Col xs={24} xl={5}>
+        <Col xs={24} xl={6}>
           <PaymentsByChannel data={data} labels={labels.method} />
         </Col>
       </Row>

@@ -90,6 +90,16 @@ function ReportList({ catalogue }: { catalogue: ReportInfo[] }) {
   );
 }
 
+/**
+ * The columns a person reads: the collection report's group is a month (its own label), a project id (its name is
+ * beside it) or an asset type code (whose label is in both languages), so one of the pair is enough.
+ */
+function shownColumns(name: string, columns: ReportColumn[], filters: FilterValues): ReportColumn[] {
+  if (name !== 'collection') return columns;
+  const hidden = filters.groupBy === 'assetType' ? 'groupLabel' : 'group';
+  return columns.filter((column) => column.key !== hidden);
+}
+
 const SUMMARY_STYLE = { fontWeight: 600 };
 
 /** 合计 and 小计 under the rows, as the Excel export has them: the whole filter's figures, not the page's. */
@@ -166,7 +176,7 @@ function ReportView({ report }: { report: ReportInfo }) {
     };
   }, [report.name, filters, paging, attempt]);
 
-  const columns = result?.columns ?? report.columns;
+  const columns = shownColumns(report.name, result?.columns ?? report.columns, filters);
   const tableColumns: TableColumnType<ReportRow>[] = columns.map((column) => ({
     key: column.key,
     dataIndex: column.key,
