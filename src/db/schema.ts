@@ -920,3 +920,14 @@ export const bankStatementLines = pgTable('bank_statement_lines', {
   note: text('note'),
   createdAt: timestamptz('created_at').notNull().defaultNow(),
 });
+
+// Accounting vouchers (#8): our ledger account → the subject in the org's accounting software (用友/金蝶).
+export const voucherAccountMappings = pgTable('voucher_account_mappings', {
+  orgId: uuid('org_id').notNull(),
+  accountId: uuid('account_id').notNull(),
+  externalCode: text('external_code').notNull(),
+  externalName: text('external_name').notNull(),
+  updatedBy: uuid('updated_by'),
+  updatedByName: text('updated_by_name'),
+  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+});

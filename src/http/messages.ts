@@ -864,6 +864,15 @@ const messages = {
     zh: '日期区间 {from} 至 {to} 超过 {years} 年，请缩小区间',
     en: 'The range {from} to {to} is longer than {years} years; choose a shorter one',
   },
+  // Accounting vouchers and the supervision export (记账凭证、监管报送, #8)
+  voucher_mapping_unknown_account: {
+    zh: '科目编码 {code} 不在本公司的科目表中，请先在“科目设置”中核对',
+    en: 'The account code {code} is not in the organisation’s chart of accounts; check it under the chart settings',
+  },
+  voucher_mapping_duplicate: {
+    zh: '科目 {code} 的对照重复，每个科目只能对照一次',
+    en: 'The account {code} is mapped twice; map each account once',
+  },
   internal: {
     zh: '服务器内部错误，请稍后重试；如持续出现请联系管理员（错误编号 {requestId}）',
     en: 'Internal server error; retry later, and contact an administrator if it persists (error id {requestId})',
