@@ -1,16 +1,13 @@
 // 缴费记录: what the tenant has paid (online or at the counter), which bills each payment settled, and its receipt.
 
-import { Button, Card, ErrorBlock, PullToRefresh, Toast } from 'antd-mobile';
-import { useCallback, useEffect, useState } from 'react';
-import { useNavigate } from 'react-router-dom';
+import { Button, Card, Toast } from 'antd-mobile';
+import { useState } from 'react';
 import { errorDetail } from '../../shared/api.ts';
 import { formatFen } from '../../shared/money.ts';
-import { PageLoading, PortalPage } from '../components/PortalPage.tsx';
-import { PortalTabs } from '../components/PortalTabs.tsx';
+import { PortalHistory } from '../components/PortalHistory.tsx';
 import { chinaDateTime, weakText } from '../format.ts';
-import { logOut } from '../logout.ts';
 import { methodNames } from '../pay.ts';
-import { downloadReceipt, type PortalPayment, portalApi, portalTenant } from '../portal-api.ts';
+import { downloadReceipt, type PortalPayment, portalApi } from '../portal-api.ts';
 
 const row = { display: 'flex', justifyContent: 'space-between', padding: '3px 0', fontSize: 14, gap: 12 } as const;
 
@@ -90,58 +87,14 @@ function PaymentCard({ payment }: { payment: PortalPayment }) {
 }
 
 export default function PaymentsPage() {
-  const navigate = useNavigate();
-  const [payments, setPayments] = useState<PortalPayment[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const tenant = portalTenant.get();
-
-  const load = useCallback(async () => {
-    try {
-      const { items } = await portalApi.payments();
-      setPayments(items);
-      setError(null);
-    } catch (failure) {
-      setError(errorDetail(failure));
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  async function logout() {
-    await logOut();
-    navigate('/login', { replace: true });
-  }
-
   return (
-    <PortalPage
-      title={tenant?.name ?? '缴费记录'}
-      right={
-        <Button size="mini" fill="none" onClick={() => void logout()} data-testid="m-logout">
-          退出
-        </Button>
-      }
-      data-testid="m-payments"
-    >
-      <PortalTabs />
-      <PullToRefresh onRefresh={load}>
-        <div style={{ minHeight: 'calc(100vh - 90px)', paddingBottom: 24 }}>
-          {error ? (
-            <ErrorBlock status="default" title="缴费记录加载失败" description={error} data-testid="m-error">
-              <Button color="primary" size="small" onClick={() => void load()} data-testid="m-retry">
-                重试
-              </Button>
-            </ErrorBlock>
-          ) : payments === null ? (
-            <PageLoading />
-          ) : payments.length === 0 ? (
-            <ErrorBlock status="empty" title="暂无缴费记录" description="缴费成功后，这里会显示记录和收据" />
-          ) : (
-            payments.map((payment) => <PaymentCard key={payment.id} payment={payment} />)
-          )}
-        </div>
-      </PullToRefresh>
-    </PortalPage>
+    <PortalHistory<PortalPayment>
+      title="缴费记录"
+      testId="m-payments"
+      load={portalApi.payments}
+      failedTitle="缴费记录加载失败"
+      empty={{ title: '暂无缴费记录', description: '缴费成功后，这里会显示记录和收据' }}
+      card={(payment) => <PaymentCard payment={payment} />}
+    />
   );
 }

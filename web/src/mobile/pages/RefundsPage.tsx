@@ -1,16 +1,11 @@
 // 退款: what the lessor is giving back to the tenant — a deposit less its deductions (repairs, rent owed) or money
 // paid twice — and where each refund stands.
 
-import { Button, Card, ErrorBlock, PullToRefresh, Tag } from 'antd-mobile';
-import { useCallback, useEffect, useState } from 'react';
-import { useNavigate } from 'react-router-dom';
-import { errorDetail } from '../../shared/api.ts';
+import { Card, Tag } from 'antd-mobile';
 import { formatFen } from '../../shared/money.ts';
-import { PageLoading, PortalPage } from '../components/PortalPage.tsx';
-import { PortalTabs } from '../components/PortalTabs.tsx';
+import { PortalHistory } from '../components/PortalHistory.tsx';
 import { chinaDateTime, type TagColor, weakText } from '../format.ts';
-import { logOut } from '../logout.ts';
-import { type PortalRefund, portalApi, portalTenant } from '../portal-api.ts';
+import { type PortalRefund, portalApi } from '../portal-api.ts';
 
 const row = { display: 'flex', justifyContent: 'space-between', padding: '3px 0', fontSize: 14, gap: 12 } as const;
 
@@ -81,62 +76,14 @@ function RefundCard({ refund }: { refund: PortalRefund }) {
 }
 
 export default function RefundsPage() {
-  const navigate = useNavigate();
-  const [refunds, setRefunds] = useState<PortalRefund[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const tenant = portalTenant.get();
-
-  const load = useCallback(async () => {
-    try {
-      const { items } = await portalApi.refunds();
-      setRefunds(items);
-      setError(null);
-    } catch (failure) {
-      setError(errorDetail(failure));
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  async function logout() {
-    await logOut();
-    navigate('/login', { replace: true });
-  }
-
   return (
-    <PortalPage
-      title={tenant?.name ?? '退款'}
-      right={
-        <Button size="mini" fill="none" onClick={() => void logout()} data-testid="m-logout">
-          退出
-        </Button>
-      }
-      data-testid="m-refunds"
-    >
-      <PortalTabs />
-      <PullToRefresh onRefresh={load}>
-        <div style={{ minHeight: 'calc(100vh - 90px)', paddingBottom: 24 }}>
-          {error ? (
-            <ErrorBlock status="default" title="退款记录加载失败" description={error} data-testid="m-error">
-              <Button color="primary" size="small" onClick={() => void load()} data-testid="m-retry">
-                重试
-              </Button>
-            </ErrorBlock>
-          ) : refunds === null ? (
-            <PageLoading />
-          ) : refunds.length === 0 ? (
-            <ErrorBlock
-              status="empty"
-              title="暂无退款"
-              description="合同结束退还保证金或多缴款退回时，这里会显示进度"
-            />
-          ) : (
-            refunds.map((refund) => <RefundCard key={refund.id} refund={refund} />)
-          )}
-        </div>
-      </PullToRefresh>
-    </PortalPage>
+    <PortalHistory<PortalRefund>
+      title="退款"
+      testId="m-refunds"
+      load={portalApi.refunds}
+      failedTitle="退款记录加载失败"
+      empty={{ title: '暂无退款', description: '合同结束退还保证金或多缴款退回时，这里会显示进度' }}
+      card={(refund) => <RefundCard refund={refund} />}
+    />
   );
 }
