@@ -101,7 +101,9 @@ async function openPostgres(url: string, schemaName: string | undefined, poolSiz
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
-    options: `${searchPath}-c timezone=Asia/Shanghai`,
+    // JIT off: our queries are short and indexed; compiling them cost ~870 ms per dashboard aggregate over 1,000,000
+    // bills, four times the query itself (bench/reports.ts, 2026-11-26).
+    options: `${searchPath}-c timezone=Asia/Shanghai -c jit=off`,
   });
   // A dropped idle connection (server restart) must not crash the process; the pool reconnects on demand.
   pool.on('error', () => {});
