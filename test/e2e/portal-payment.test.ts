@@ -2,15 +2,13 @@ import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatFen } from '../../web/src/shared/money.ts';
-import { DEMO_PASSWORD, launchBrowser, logIn } from '../helpers/browser.ts';
+import { launchBrowser, logIn } from '../helpers/browser.ts';
+import { demoApi, IPHONE_USER_AGENT } from '../helpers/demo-api.ts';
 import { startDemoServer } from '../helpers/demo-server.ts';
 import type { RunningServer } from '../helpers/server.ts';
 
 // A tenant pays three bills from a phone, one through each channel's (simulated) cashier page, and finance sees the
 // money in the ledger. Every payment travels the real path: order → channel → signed notification → posting.
-
-const IPHONE =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 
 let server: RunningServer;
 let browser: Browser;
@@ -22,36 +20,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const tokens = new Map<string, string>();
-
-async function staffToken(username: string): Promise<string> {
-  let token = tokens.get(username);
-  if (!token) {
-    const login = await fetch(`${server.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-    });
-    expect(login.status).toBe(200);
-    token = ((await login.json()) as { token: string }).token;
-    tokens.set(username, token);
-  }
-  return token;
-}
-
-/** A call as a demo staff user over the API (bearer token). */
-async function asStaff<T>(username: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
-  const response = await fetch(`${server.url}${path}`, {
-    method: init.method ?? 'GET',
-    headers: {
-      authorization: `Bearer ${await staffToken(username)}`,
-      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  expect(response.status, `${init.method ?? 'GET'} ${path}`).toBe(200);
-  return (await response.json()) as T;
-}
+const { asStaff } = demoApi(() => server.url);
 
 interface StaffBill {
   id: string;
@@ -166,7 +135,7 @@ describe('a tenant pays rent from a phone', () => {
     tenant = await tenantWithFourBills();
     context = await browser.newContext({
       viewport: { width: 390, height: 844 },
-      userAgent: IPHONE,
+      userAgent: IPHONE_USER_AGENT,
       isMobile: true,
       hasTouch: true,
       acceptDownloads: true,
@@ -259,7 +228,7 @@ describe('a tenant pays rent from a phone', () => {
     );
     const receipt = items.find((item) => item.paymentOrderNo === paid[0]!.orderNo);
     expect(receipt, 'the receipt of the WeChat payment').toBeDefined();
-    const visitor = await browser.newContext({ viewport: { width: 390, height: 844 }, userAgent: IPHONE });
+    const visitor = await browser.newContext({ viewport: { width: 390, height: 844 }, userAgent: IPHONE_USER_AGENT });
     const check = await visitor.newPage();
     await check.goto(`${server.url}/m/receipts/${receipt!.verifyCode}`);
     const shown = check.locator('[data-testid=m-receipt][data-status=valid]');
@@ -297,7 +266,7 @@ describe('a tenant pays rent from a phone', () => {
 
     const phone = await browser.newContext({
       viewport: { width: 390, height: 844 },
-      userAgent: IPHONE,
+      userAgent: IPHONE_USER_AGENT,
       isMobile: true,
     });
     const page = await phone.newPage();

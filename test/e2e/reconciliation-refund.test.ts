@@ -1,7 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, chinaDate } from '../../src/domain/calendar.ts';
 import { formatFen } from '../../web/src/shared/money.ts';
-import { DEMO_PASSWORD, launchBrowser, logIn, successMessage } from '../helpers/browser.ts';
+import { launchBrowser, logIn, successMessage } from '../helpers/browser.ts';
+import { demoApi, IPHONE_USER_AGENT } from '../helpers/demo-api.ts';
 import { startDemoServer } from '../helpers/demo-server.ts';
 import type { RunningServer } from '../helpers/server.ts';
 
@@ -10,9 +12,6 @@ import type { RunningServer } from '../helpers/server.ts';
 // then asks for a deposit back for an ended lease with a repair deducted; shenpi approves, caiwu records the transfer,
 // and the tenant sees the refund on the phone. Data is set up through the API and the simulators' control API; every
 // asserted step is done in the browser.
-
-const IPHONE =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 
 let server: RunningServer;
 let browser: Browser;
@@ -24,50 +23,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const tokens = new Map<string, string>();
-
-async function staffToken(username: string): Promise<string> {
-  let token = tokens.get(username);
-  if (!token) {
-    const login = await fetch(`${server.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-    });
-    expect(login.status).toBe(200);
-    token = ((await login.json()) as { token: string }).token;
-    tokens.set(username, token);
-  }
-  return token;
-}
-
-/** A call over the API with a bearer token (a staff user's or a tenant's); 2xx expected. */
-async function call<T>(token: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
-  const response = await fetch(`${server.url}${path}`, {
-    method: init.method ?? 'GET',
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(init.body === undefined
-        ? {}
-        : { 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() }),
-    },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  const text = await response.text();
-  expect(response.status, `${init.method ?? 'GET'} ${path}: ${text}`).toBeLessThan(300);
-  return (text ? JSON.parse(text) : null) as T;
-}
-
-const asStaff = async <T>(username: string, path: string, init?: { method?: string; body?: unknown }) =>
-  call<T>(await staffToken(username), path, init);
-
-/** The calendar day in China, `days` from today. */
-function chinaDay(days = 0): string {
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
-  const date = new Date(`${today}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
+const { call, asStaff } = demoApi(() => server.url);
 
 interface StaffBill {
   id: string;
@@ -142,7 +98,7 @@ async function endedLeaseWithDeposit(): Promise<DepositRequest> {
     'caiwu',
     '/api/v1/bills?kind=deposit&status=paid&page=1&pageSize=200',
   );
-  const today = chinaDay();
+  const today = chinaDate(new Date());
   for (const bill of deposits) {
     const contract = await asStaff<{ id: string; status: string; startDate: string; endDate: string }>(
       'zichan',
@@ -186,7 +142,7 @@ async function paidYesterdayQuietly(orderNo: string, amountFen?: number) {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
       notify: false,
-      paidAt: `${chinaDay(-1)}T10:30:00+08:00`,
+      paidAt: `${addDays(chinaDate(new Date()), -1)}T10:30:00+08:00`,
       ...(amountFen ? { amountFen } : {}),
     }),
   });
@@ -320,7 +276,7 @@ describe('reconciliation and a deposit refund, in the console and on the phone',
     const phone = await revealPhone(deposit.tenantId);
     const context = await browser.newContext({
       viewport: { width: 390, height: 844 },
-      userAgent: IPHONE,
+      userAgent: IPHONE_USER_AGENT,
       isMobile: true,
       hasTouch: true,
     });
