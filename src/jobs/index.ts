@@ -8,6 +8,7 @@ import { type MessagingDeps, messagesService } from '../modules/messages/service
 import { runPaymentOrdersBackstop } from '../modules/payments/orders.ts';
 import type { PaymentsDeps } from '../modules/payments/service.ts';
 import { runDailyReconciliation } from '../modules/reconciliation/daily.ts';
+import { refundsService } from '../modules/refunds/service.ts';
 import type { ScheduledJob } from './scheduler.ts';
 
 /** Every scheduled job of AssetPay; later modules add theirs here. */
@@ -70,6 +71,12 @@ export function scheduledJobs(services: {
             name: 'payment-orders-backstop',
             cron: '* * * * *',
             run: () => runPaymentOrdersBackstop(payments),
+          },
+          {
+            // A refund's answer or notification can be lost: refunds still paying after 2 minutes are asked about.
+            name: 'refunds-backstop',
+            cron: '*/2 * * * *',
+            run: () => refundsService.backstop(payments),
           },
           {
             // 10:30 China time, when every channel has issued yesterday's statement: reconciled for every org.

@@ -19,6 +19,7 @@ import { type Orm, queryRows, sql } from '../../db/client.ts';
 import type { Provider } from '../../db/schema.ts';
 import { type Actor, systemActor } from '../audit/service.ts';
 import { journal } from '../ledger/journal.ts';
+import { refundsService } from './service.ts';
 
 let t: TestApp;
 let channels: TestChannels;
@@ -510,6 +511,65 @@ describe('an overpayment refunded through Alipay in two parts', () => {
     // More than the trade has left to give back is refused before asking Alipay.
     const tooMuch = await refused(() => ask(20_001));
     expect(tooMuch).toMatchObject({ status: 422, code: 'refund_exceeds_advance' });
+  });
+});
+
+describe('a refund whose answer and notification are both lost', () => {
+  it('stays paying until the backstop asks Alipay after two minutes and settles it once', async () => {
+    const p = await payingTenant(db(), t.orgId, [{ dueDate: '2026-04-01', amountFen: 60_000 }]);
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/portal/payment-orders',
+      headers: await tenantHeaders(t, p.tenantId),
+      payload: { billIds: [p.bills[0]!.id], channel: 'alipay_qr' },
+    });
+    const order = created.json();
+    const cash = await api('POST', '/payments', 'caiwu', {
+      tenantId: p.tenantId,
+      amountFen: 60_000,
+      receivedOn: '2026-04-01',
+      method: 'cash',
+      billIds: [p.bills[0]!.id],
+    });
+    expect(cash.statusCode, cash.body).toBe(201);
+    await simPay('alipay', order.orderNo);
+    const [payment] = await queryRows<{ id: string }>(
+      db(),
+      sql`SELECT id FROM payments WHERE payment_order_no = ${order.orderNo}`,
+    );
+    const asked = await api('POST', '/refunds', 'caiwu', {
+      kind: 'overpayment',
+      paymentId: payment!.id,
+      amountFen: 60_000,
+      reason: '重复缴费退回',
+      method: 'original_channel',
+    });
+    const refund = asked.json();
+    const payments = t.app.payments;
+    const realFetch = payments.fetchImpl;
+    channels.mode = 'record';
+    payments.fetchImpl = async (input, init) => {
+      await (realFetch ?? fetch)(input, init);
+      throw new TypeError('fetch failed: socket hang up');
+    };
+    try {
+      expect((await api('POST', `/refunds/${refund.id}/approve`, 'shenpi', {})).json()).toMatchObject({
+        status: 'paying',
+      });
+      await channels.simulator.settled();
+    } finally {
+      payments.fetchImpl = realFetch;
+    }
+    // Not yet two minutes: nothing asked.
+    expect(await refundsService.backstop(payments)).toMatchObject({ asked: 0 });
+    expect((await api('GET', `/refunds/${refund.id}`, 'caiwu')).json()).toMatchObject({ status: 'paying' });
+    const later = new Date(Date.now() + 3 * 60_000);
+    expect(await refundsService.backstop(payments, later)).toEqual({ asked: 1, settled: 1 });
+    expect((await api('GET', `/refunds/${refund.id}`, 'caiwu')).json()).toMatchObject({ status: 'refunded' });
+    expect(await refundsService.backstop(payments, later)).toEqual({ asked: 0, settled: 0 });
+    channels.mode = 'forward';
+    expect(await accountBalance(db(), t.orgId, 'advances', { tenantId: p.tenantId })).toBe(0);
+    await expectLedgerMatchesBills(db(), t.orgId, p.contractId);
   });
 });
 

@@ -57,6 +57,15 @@ export const refundsRepository = {
     return row;
   },
 
+  /** Refunds handed to a channel and not settled since `before`, oldest first, for the backstop to ask about. */
+  unsettledChannelRefunds: (db: Executor, before: Date, limit: number) =>
+    db
+      .select({ id: refunds.id, orgId: refunds.orgId, refundNo: refunds.refundNo })
+      .from(refunds)
+      .where(and(eq(refunds.status, 'paying'), sql`${refunds.updatedAt} < ${before.toISOString()}::timestamptz`))
+      .orderBy(refunds.updatedAt)
+      .limit(limit),
+
   async find(db: Executor, orgId: string, id: string) {
     const [row] = await db
       .select({ refund: refunds, tenantName: tenants.name })

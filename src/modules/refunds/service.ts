@@ -11,7 +11,7 @@ import { uniqueViolation } from '../../db/errors.ts';
 import type { Provider, RefundDeduction } from '../../db/schema.ts';
 import { formatYuan } from '../../domain/money.ts';
 import { AppError, notFound } from '../../http/problem.ts';
-import { type Actor, auditService } from '../audit/service.ts';
+import { type Actor, auditService, systemActor } from '../audit/service.ts';
 import {
   applyPayment,
   collectionsService,
@@ -40,6 +40,8 @@ export type RefundsDeps = Pick<
 >;
 
 const CHINA_OFFSET_MS = 8 * 3_600_000;
+/** A refund under way this long without the channel's word is asked about. */
+const BACKSTOP_AFTER_MS = 2 * 60_000;
 const PROVIDER_TEXT: Record<Provider, string> = { wechatpay: '微信支付', alipay: '支付宝', unionpay: '银联' };
 
 /**
@@ -889,6 +891,25 @@ export const refundsService = {
     const state = await adapter.queryRefund(refund.refundNo, trade.orderNo);
     await applyChannelState(deps, refund.orgId, refund.refundNo, state, actor, 'query');
     return this.get(deps.db, actor.orgId, id);
+  },
+
+  /**
+   * Refund notifications are not guaranteed and an answer can be lost: refunds still paying after two minutes are
+   * asked about and settled by the channel's answer, like payment orders (job `refunds-backstop`). One refund's
+   * failure to answer is logged and does not stop the others.
+   */
+  async backstop(deps: RefundsDeps, now = new Date()): Promise<{ asked: number; settled: number }> {
+    const due = await repo.unsettledChannelRefunds(deps.db, new Date(now.getTime() - BACKSTOP_AFTER_MS), 50);
+    let settled = 0;
+    for (const { id, orgId } of due) {
+      try {
+        const refund = await refundsService.query(deps, { ...systemActor, orgId, name: 'refunds-backstop' }, id);
+        if (refund.status !== 'paying') settled += 1;
+      } catch (error) {
+        deps.log?.warn({ refundId: id, err: error }, 'refund backstop query failed');
+      }
+    }
+    return { asked: due.length, settled };
   },
 
   /** A verified refund notification (WeChat REFUND.SUCCESS, …): completes the refund once; duplicates change nothing. */
