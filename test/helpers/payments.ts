@@ -104,6 +104,43 @@ export async function payingTenant(db: Orm, orgId: string, bills: { dueDate: str
 }
 
 /** An order as the service would have made it (status created), without asking a channel. */
+/**
+ * A new tenant's bill ordered through the portal and paid at the simulator at `paidAt` (notified unless the
+ * instruction says `notify: false`; `amountFen` there pays another amount), the simulator's deliveries settled.
+ */
+export async function paidAtSimulator(
+  t: TestApp,
+  channels: TestChannels,
+  input: { channel: PayChannel; provider: Provider; paidAt: string; amountFen: number; instruction?: object },
+) {
+  const p = await payingTenant(t.database.orm, t.orgId, [{ dueDate: '2026-01-01', amountFen: input.amountFen }]);
+  const created = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/portal/payment-orders',
+    headers: await tenantHeaders(t, p.tenantId),
+    payload: { billIds: p.bills.map((bill) => bill.id), channel: input.channel },
+  });
+  expect(created.statusCode, created.body).toBe(201);
+  const order = created.json();
+  if (input.channel === 'unionpay') {
+    const form = order.payForm as { action: string; fields: Record<string, string> };
+    const page = await fetch(form.action, {
+      method: 'POST',
+      body: new URLSearchParams(form.fields),
+      redirect: 'manual',
+    });
+    expect(page.status).toBeLessThan(400);
+  }
+  const paid = await fetch(`${channels.simulator.url}/_sim/${input.provider}/orders/${order.orderNo}/pay`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ paidAt: input.paidAt, ...input.instruction }),
+  });
+  expect(paid.status, await paid.clone().text()).toBe(200);
+  await channels.simulator.settled();
+  return { ...p, orderNo: order.orderNo as string, amountFen: order.amountFen as number };
+}
+
 export async function orderFor(
   db: Orm,
   orgId: string,

@@ -8,10 +8,10 @@ import {
   connectTestChannels,
   expectLedgerMatchesBills,
   orderFor,
+  paidAtSimulator,
   payingTenant,
   snapshot,
   type TestChannels,
-  tenantHeaders,
 } from '../../../test/helpers/payments.ts';
 import { queryRows, sql } from '../../db/client.ts';
 import { addDays, chinaDate } from '../../domain/calendar.ts';
@@ -38,34 +38,8 @@ const noonOf = (date: string) => `${date}T12:00:00+08:00`;
 const fee = (fen: number) => Math.round(fen * 0.006);
 
 /** A tenant's bill ordered through the portal and paid at the simulator on `date` (notified unless told not to). */
-async function paidOn(channel: PayChannel, provider: Provider, date: string, amountFen: number, instruction = {}) {
-  const p = await payingTenant(db(), t.orgId, [{ dueDate: '2026-01-01', amountFen }]);
-  const created = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/portal/payment-orders',
-    headers: await tenantHeaders(t, p.tenantId),
-    payload: { billIds: p.bills.map((bill) => bill.id), channel },
-  });
-  expect(created.statusCode, created.body).toBe(201);
-  const order = created.json();
-  if (channel === 'unionpay') {
-    const form = order.payForm as { action: string; fields: Record<string, string> };
-    const page = await fetch(form.action, {
-      method: 'POST',
-      body: new URLSearchParams(form.fields),
-      redirect: 'manual',
-    });
-    expect(page.status).toBeLessThan(400);
-  }
-  const paid = await fetch(`${channels.simulator.url}/_sim/${provider}/orders/${order.orderNo}/pay`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ paidAt: noonOf(date), ...instruction }),
-  });
-  expect(paid.status, await paid.clone().text()).toBe(200);
-  await channels.simulator.settled();
-  return { ...p, orderNo: order.orderNo as string, amountFen: order.amountFen as number };
-}
+const paidOn = (channel: PayChannel, provider: Provider, date: string, amountFen: number, instruction = {}) =>
+  paidAtSimulator(t, channels, { channel, provider, paidAt: noonOf(date), amountFen, instruction });
 
 async function reconcile(channel: Provider, date: string) {
   return t.app.inject({

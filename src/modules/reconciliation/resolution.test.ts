@@ -10,6 +10,7 @@ import { accountBalance, trialBalance } from '../../../test/helpers/collections.
 import {
   connectTestChannels,
   orderFor,
+  paidAtSimulator,
   payingTenant,
   snapshot,
   type TestChannels,
@@ -53,34 +54,8 @@ const db = (): Orm => t.database.orm;
 const dayAgo = (back: number) => addDays(chinaDate(new Date()), -back);
 const fee = (fen: number) => Math.round(fen * 0.006);
 
-async function paidOn(channel: PayChannel, provider: Provider, paidAt: string, amountFen: number, instruction = {}) {
-  const p = await payingTenant(db(), t.orgId, [{ dueDate: '2026-01-01', amountFen }]);
-  const created = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/portal/payment-orders',
-    headers: await tenantHeaders(t, p.tenantId),
-    payload: { billIds: p.bills.map((bill) => bill.id), channel },
-  });
-  expect(created.statusCode, created.body).toBe(201);
-  const order = created.json();
-  if (channel === 'unionpay') {
-    const form = order.payForm as { action: string; fields: Record<string, string> };
-    const page = await fetch(form.action, {
-      method: 'POST',
-      body: new URLSearchParams(form.fields),
-      redirect: 'manual',
-    });
-    expect(page.status).toBeLessThan(400);
-  }
-  const paid = await fetch(`${channels.simulator.url}/_sim/${provider}/orders/${order.orderNo}/pay`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ paidAt, ...instruction }),
-  });
-  expect(paid.status, await paid.clone().text()).toBe(200);
-  await channels.simulator.settled();
-  return { ...p, orderNo: order.orderNo as string, amountFen: order.amountFen as number };
-}
+const paidOn = (channel: PayChannel, provider: Provider, paidAt: string, amountFen: number, instruction = {}) =>
+  paidAtSimulator(t, channels, { channel, provider, paidAt: paidAt, amountFen, instruction });
 
 async function api(method: 'GET' | 'POST', url: string, user: string, payload?: object) {
   return t.app.inject({ method, url: `/api/v1${url}`, headers: await t.as(user), ...(payload ? { payload } : {}) });
