@@ -268,8 +268,17 @@ export const collection = defineReport<CollectionFilter>({
   },
   filterLabels: LABELS,
   columns: [
-    { key: 'group', zh: '分组', en: 'Group', kind: 'text', labels: ASSET_TYPE_LABELS },
-    { key: 'groupLabel', zh: '名称', en: 'Name', kind: 'text', width: 24 },
+    // The group is a month (its own label), a project id (its name beside it) or an asset type code (labelled in both
+    // languages): one of the pair is read.
+    {
+      key: 'group',
+      zh: '分组',
+      en: 'Group',
+      kind: 'text',
+      labels: ASSET_TYPE_LABELS,
+      shownWhen: (f) => f.groupBy === 'assetType',
+    },
+    { key: 'groupLabel', zh: '名称', en: 'Name', kind: 'text', width: 24, shownWhen: (f) => f.groupBy !== 'assetType' },
     { key: 'billCount', zh: '账单数', en: 'Bills', kind: 'integer', total: true, width: 10 },
     { key: 'billedFen', zh: '应收本金', en: 'Billed', kind: 'fen', total: true },
     { key: 'collectedFen', zh: '已收本金', en: 'Collected', kind: 'fen', total: true },

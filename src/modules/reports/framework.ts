@@ -28,7 +28,16 @@ export interface ReportColumn {
   labels?: Record<string, Label>;
   /** Excel column width in characters. */
   width?: number;
+  /**
+   * Whether a person reads the column under these (prepared) filters; the export leaves it out otherwise, as the
+   * console does. The JSON keeps it: an id beside its name is for drill-throughs, not for reading.
+   */
+  shownWhen?: (filters: Record<string, unknown>) => boolean;
 }
+
+/** The columns a person reads under these filters: those of the export (the console leaves out the same). */
+export const readColumns = (columns: readonly ReportColumn[], filters: Record<string, unknown>) =>
+  columns.filter((column) => column.shownWhen?.(filters) ?? true);
 
 /** Who reads the report, for masking personal data. */
 export interface ReportReader {

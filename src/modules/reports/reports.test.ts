@@ -426,6 +426,30 @@ describe('Excel export', () => {
     expect(Math.round(Number(totalsRow.getCell(billedColumn).value) * 100)).toBe(roll.totals.billedFen);
   });
 
+  it('shows the collection by project as the screen does: the project’s name, never its id', async () => {
+    const sheet = await workbookOf(
+      `/api/v1/reports/collection.xlsx?groupBy=project&projectId=${projectId}&from=${day(-400)}&to=${day(20)}`,
+    );
+    expect((sheet.getRow(3).values as unknown[]).slice(1)).toEqual([
+      '名称',
+      '账单数',
+      '应收本金',
+      '已收本金',
+      '未收本金',
+      '收缴率',
+    ]);
+    expect(sheet.getRow(4).getCell(1).value).toBe('报表测试园区');
+    const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+    const cells: string[] = [];
+    sheet.eachRow((row) => row.eachCell((cell) => cells.push(String(cell.value))));
+    expect(cells.filter((text) => uuid.test(text))).toEqual([]);
+    const byType = await workbookOf(
+      `/api/v1/reports/collection.xlsx?groupBy=assetType&tenantId=${tenantId}&from=${day(-400)}&to=${day(20)}`,
+    );
+    expect(byType.getRow(3).getCell(1).value).toBe('分组');
+    expect(byType.getRow(4).getCell(1).value).toBe('房间/铺位');
+  });
+
   it('ends the export and its cursor when the reader goes away', async () => {
     const reader = { orgId: t.orgId, seesNames: false, today };
     const stream = reportWorkbookStream({

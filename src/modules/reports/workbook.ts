@@ -14,6 +14,7 @@ import {
   type ReportDefinition,
   type ReportReader,
   type Row,
+  readColumns,
   reportTotals,
 } from './framework.ts';
 
@@ -94,7 +95,7 @@ export function reportWorkbookStream(input: ExportInput): PassThrough {
 
 async function writeWorkbook(input: ExportInput, output: PassThrough): Promise<void> {
   const { definition, language } = input;
-  const columns = definition.columns;
+  const columns = readColumns(definition.columns, input.filters);
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
   workbook.creator = 'AssetPay';
   const sheet = workbook.addWorksheet(headerOf(definition.title, language).slice(0, 31), {
@@ -150,7 +151,7 @@ async function writeWorkbook(input: ExportInput, output: PassThrough): Promise<v
   addSummaryRow(sheet, columns, totalLabel, totals.totals, language);
   for (const subtotal of totals.subtotals ?? []) {
     const key = definition.subtotalsBy!;
-    const column = columns.find((candidate) => candidate.key === key)!;
+    const column = definition.columns.find((candidate) => candidate.key === key)!;
     const name = String(cellOf(column, subtotal[key], language));
     const label =
       language === 'en' ? `Subtotal ${name} (${subtotal.count} rows)` : `小计 ${name}（${subtotal.count} 行）`;
