@@ -266,6 +266,14 @@ export function isSection(entry: ConsoleMenuEntry): entry is ConsoleSection {
 /** Routes under a module that are not in the menu (the menu shows their module selected). */
 const subRoutes: ConsoleModule[] = [
   {
+    key: 'vouchers',
+    path: '/reports/vouchers',
+    label: 'menu.reports',
+    icon: <BarChartOutlined />,
+    permission: 'report:read',
+    page: lazy(() => import('./pages/reports/VouchersPage.tsx')),
+  },
+  {
     key: 'report',
     path: '/reports/:name',
     label: 'menu.reports',

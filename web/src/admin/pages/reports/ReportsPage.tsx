@@ -85,6 +85,15 @@ function ReportList({ catalogue }: { catalogue: ReportInfo[] }) {
             <ReportCard report={report} />
           </Col>
         ))}
+        <Col xs={24} md={12} xl={8}>
+          <Link to="/reports/vouchers" data-testid="report-card-vouchers">
+            <Card hoverable style={{ height: '100%' }} title={t('voucher.title')}>
+              <Typography.Paragraph type="secondary" ellipsis={{ rows: 3 }} style={{ marginBottom: 0 }}>
+                {t('voucher.about')}
+              </Typography.Paragraph>
+            </Card>
+          </Link>
+        </Col>
       </Row>
     </Space>
   );

@@ -152,3 +152,70 @@ export function loadCatalogue(): Promise<ReportInfo[]> {
   });
   return catalogue;
 }
+
+// ── 记账凭证 accounting vouchers (src/modules/reports/vouchers.ts) ────────────────────────────────────────────────
+
+export type VoucherFormat = 'yonyou' | 'kingdee';
+
+/** The columns of the import file, in its order. */
+export const VOUCHER_KEYS = [
+  'voucherDate',
+  'voucherWord',
+  'voucherNo',
+  'summary',
+  'accountCode',
+  'accountName',
+  'debitFen',
+  'creditFen',
+  'auxiliary',
+] as const;
+
+export interface VoucherLine {
+  voucherDate: string;
+  voucherWord: string;
+  voucherNo: number;
+  summary: string;
+  accountCode: string;
+  accountName: string;
+  debitFen: number;
+  creditFen: number;
+  auxiliary: string | null;
+  ledgerAccountCode: string;
+  entryNo: number;
+}
+
+export interface VoucherPreview {
+  format: VoucherFormat;
+  from: string;
+  to: string;
+  /** The import file's headers for the format. */
+  headers: { key: string; header: string }[];
+  voucherCount: number;
+  lineCount: number;
+  debitFen: number;
+  creditFen: number;
+  balanced: boolean;
+  warnings: { code: 'unmapped_account'; accountCode: string; accountName: string; message: string }[];
+  items: VoucherLine[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface MappingRow {
+  accountCode: string;
+  accountName: string;
+  purpose: string;
+  externalCode: string | null;
+  externalName: string | null;
+}
+
+export const vouchersApi = {
+  preview: (query: { from: string; to: string; format: VoucherFormat; page: number; pageSize: number }) =>
+    api.get<VoucherPreview>(`${base}/vouchers`, query),
+  exportPath: `${base}/vouchers.xlsx`,
+  mapping: () => api.get<{ items: MappingRow[] }>(`${base}/voucher-mapping`),
+  /** The whole mapping: accounts left out lose theirs. */
+  saveMapping: (items: { accountCode: string; externalCode: string; externalName: string }[]) =>
+    api.put<{ items: MappingRow[] }>(`${base}/voucher-mapping`, { items }),
+};
