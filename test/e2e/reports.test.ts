@@ -111,6 +111,35 @@ describe('reports as the auditor (shenji)', () => {
       expect(formatFen(Math.round(yuan * 100)), key).toBe(screen[key]);
     }
 
+    // 记账凭证: this month's journal as vouchers, balanced on screen and in the 用友 file; the mapping read-only.
+    await page.goto(`${server.url}/reports/vouchers`);
+    await expect.poll(() => text(page, 'voucher-balanced')).toBe('借贷平衡');
+    await page.locator('[data-testid=voucher-table] .ant-table-tbody tr.ant-table-row').first().waitFor();
+    const [voucherFile] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('[data-testid=voucher-export]'),
+    ]);
+    const vouchers = new ExcelJS.Workbook();
+    await vouchers.xlsx.readFile(await voucherFile.path());
+    const voucherSheet = vouchers.worksheets[0]!;
+    const voucherHeader = (voucherSheet.getRow(1).values as unknown[]).slice(1).map(String);
+    const debit = voucherHeader.indexOf('借方金额') + 1;
+    const credit = voucherHeader.indexOf('贷方金额') + 1;
+    expect(debit * credit).toBeGreaterThan(0);
+    let debitFen = 0;
+    let creditFen = 0;
+    voucherSheet.eachRow((row, number) => {
+      if (number === 1) return;
+      debitFen += Math.round(Number(row.getCell(debit).value ?? 0) * 100);
+      creditFen += Math.round(Number(row.getCell(credit).value ?? 0) * 100);
+    });
+    expect(debitFen).toBeGreaterThan(0);
+    expect(debitFen).toBe(creditFen);
+    await page.getByRole('tab', { name: '科目对照' }).click();
+    await page.locator('[data-testid=voucher-mapping] .ant-table-tbody tr.ant-table-row').first().waitFor();
+    expect(await text(page, 'voucher-mapping-hint')).toContain('仅有');
+    expect(await page.locator('[data-testid=voucher-mapping-save]').count()).toBe(0);
+
     // Read-only: the list pages show no create, import or record buttons...
     const pages: [path: string, absent: string[]][] = [
       ['/assets', ['asset-create', 'asset-import']],
