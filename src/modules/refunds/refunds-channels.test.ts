@@ -102,6 +102,32 @@ async function payOnline(tenantId: string, billIds: string[], channel: 'alipay_q
   return { orderNo: order.orderNo as string, paymentId: payment?.id };
 }
 
+/** A bill paid in cash at the desk and then again by Alipay: the online payment is all advance (an overpayment). */
+async function overpaidByAlipay(dueDate: string, amountFen: number) {
+  const p = await payingTenant(db(), t.orgId, [{ dueDate, amountFen }]);
+  const created = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/portal/payment-orders',
+    headers: await tenantHeaders(t, p.tenantId),
+    payload: { billIds: [p.bills[0]!.id], channel: 'alipay_qr' },
+  });
+  const order = created.json() as { orderNo: string };
+  const desk = await api('POST', '/payments', 'caiwu', {
+    tenantId: p.tenantId,
+    amountFen,
+    receivedOn: dueDate,
+    method: 'cash',
+    billIds: [p.bills[0]!.id],
+  });
+  expect(desk.statusCode, desk.body).toBe(201);
+  await simPay('alipay', order.orderNo);
+  const [payment] = await queryRows<{ id: string }>(
+    db(),
+    sql`SELECT id FROM payments WHERE payment_order_no = ${order.orderNo}`,
+  );
+  return { p, order, payment: payment! };
+}
+
 async function suspenseState(id: string) {
   const [row] = await queryRows<{ status: string; resolution: string | null; resolvedByName: string | null }>(
     db(),
@@ -445,27 +471,7 @@ describe('a lease terminated through the contract workflow', () => {
 
 describe('an overpayment refunded through Alipay in two parts', () => {
   it('the second answer lost: Alipay’s notification (running total in refund_fee) completes it', async () => {
-    const p = await payingTenant(db(), t.orgId, [{ dueDate: '2026-03-01', amountFen: 100_000 }]);
-    const created = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/portal/payment-orders',
-      headers: await tenantHeaders(t, p.tenantId),
-      payload: { billIds: [p.bills[0]!.id], channel: 'alipay_qr' },
-    });
-    const order = created.json();
-    const desk = await api('POST', '/payments', 'caiwu', {
-      tenantId: p.tenantId,
-      amountFen: 100_000,
-      receivedOn: '2026-03-01',
-      method: 'cash',
-      billIds: [p.bills[0]!.id],
-    });
-    expect(desk.statusCode, desk.body).toBe(201);
-    await simPay('alipay', order.orderNo);
-    const [payment] = await queryRows<{ id: string }>(
-      db(),
-      sql`SELECT id FROM payments WHERE payment_order_no = ${order.orderNo}`,
-    );
+    const { p, order, payment } = await overpaidByAlipay('2026-03-01', 100_000);
     const ask = (amountFen: number) =>
       api('POST', '/refunds', 'caiwu', {
         kind: 'overpayment',
@@ -516,27 +522,7 @@ describe('an overpayment refunded through Alipay in two parts', () => {
 
 describe('a refund whose answer and notification are both lost', () => {
   it('stays paying until the backstop asks Alipay after two minutes and settles it once', async () => {
-    const p = await payingTenant(db(), t.orgId, [{ dueDate: '2026-04-01', amountFen: 60_000 }]);
-    const created = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/portal/payment-orders',
-      headers: await tenantHeaders(t, p.tenantId),
-      payload: { billIds: [p.bills[0]!.id], channel: 'alipay_qr' },
-    });
-    const order = created.json();
-    const cash = await api('POST', '/payments', 'caiwu', {
-      tenantId: p.tenantId,
-      amountFen: 60_000,
-      receivedOn: '2026-04-01',
-      method: 'cash',
-      billIds: [p.bills[0]!.id],
-    });
-    expect(cash.statusCode, cash.body).toBe(201);
-    await simPay('alipay', order.orderNo);
-    const [payment] = await queryRows<{ id: string }>(
-      db(),
-      sql`SELECT id FROM payments WHERE payment_order_no = ${order.orderNo}`,
-    );
+    const { p, order, payment } = await overpaidByAlipay('2026-04-01', 60_000);
     const asked = await api('POST', '/refunds', 'caiwu', {
       kind: 'overpayment',
       paymentId: payment!.id,
@@ -566,6 +552,7 @@ describe('a refund whose answer and notification are both lost', () => {
     const later = new Date(Date.now() + 3 * 60_000);
     expect(await refundsService.backstop(payments, later)).toEqual({ asked: 1, settled: 1 });
     expect((await api('GET', `/refunds/${refund.id}`, 'caiwu')).json()).toMatchObject({ status: 'refunded' });
+    expect(await orderStatus(order.orderNo)).toBe('refunded');
     expect(await refundsService.backstop(payments, later)).toEqual({ asked: 0, settled: 0 });
     channels.mode = 'forward';
     expect(await accountBalance(db(), t.orgId, 'advances', { tenantId: p.tenantId })).toBe(0);
