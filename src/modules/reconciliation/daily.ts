@@ -7,6 +7,7 @@ import type { Provider } from '../../db/schema.ts';
 import { addDays, chinaDate } from '../../domain/calendar.ts';
 import { translate } from '../../http/messages.ts';
 import { AppError } from '../../http/problem.ts';
+import { systemActor } from '../audit/service.ts';
 import { notificationsService } from '../notifications/service.ts';
 import { type ReconciliationDeps, reconciliationService } from './service.ts';
 
@@ -32,7 +33,7 @@ export async function runDailyReconciliation(
     sql`SELECT org_id AS "orgId", provider FROM channel_settings WHERE enabled ORDER BY org_id, provider`,
   );
   for (const { orgId, provider } of accounts) {
-    const actor = { kind: 'system' as const, orgId, id: null, name: 'reconciliation-daily', ip: null, userAgent: null };
+    const actor = { ...systemActor, orgId, name: 'reconciliation-daily' };
     try {
       const run = await reconciliationService.reconcile(deps, actor, { provider, date, today });
       if (run.duplicate) report.duplicates += 1;

@@ -3,6 +3,7 @@
 
 import type { Query } from '../../../shared/api.ts';
 import { api } from '../../api.ts';
+import type { JournalEntry } from '../billing/billing-api.ts';
 
 export interface TrialBalanceAccount {
   id?: string;
@@ -82,6 +83,7 @@ export const ledgerApi = {
     api.get<AccountLines>(`/api/v1/ledger/accounts/${encodeURIComponent(accountId)}/lines`, query),
   receivables: (query: Query & { by: 'tenant' | 'contract' }) =>
     api.get<Receivables>('/api/v1/ledger/receivables', query),
+  entry: (id: string) => api.get<JournalEntry>(`/api/v1/ledger/entries/${encodeURIComponent(id)}`),
 };
 
 /** A list the API may answer bare or wrapped in `{ items }`. */

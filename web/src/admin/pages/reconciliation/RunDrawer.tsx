@@ -8,14 +8,12 @@ import { Link } from 'react-router-dom';
 import { errorDetail } from '../../../shared/api.ts';
 import { formatFen } from '../../../shared/money.ts';
 import { useI18n } from '../../language.tsx';
-import { useSession } from '../../session.tsx';
 import { JournalEntries } from '../billing/BillDrawer.tsx';
-import type { JournalEntry } from '../billing/billing-api.ts';
+import { useJournalEntry } from '../ledger/use-journal-entry.ts';
 import { formatTime } from '../payments/PaymentOrderDrawer.tsx';
 import { providerLabel } from '../payments/payment-labels.ts';
 import { useDifferenceActions } from './DifferenceActions.tsx';
 import {
-  journalEntryApi,
   type ReconciliationDifference,
   type ReconciliationRun,
   type RepairedPayment,
@@ -206,25 +204,6 @@ export function DifferenceTable({
   );
 }
 
-function useSettlementEntry(entryId: string | null | undefined): JournalEntry | null {
-  const { can } = useSession();
-  const allowed = can('ledger:read');
-  const [entry, setEntry] = useState<JournalEntry | null>(null);
-  useEffect(() => {
-    setEntry(null);
-    if (!entryId || !allowed) return;
-    let live = true;
-    journalEntryApi
-      .get(entryId)
-      .then((answer) => live && setEntry(answer))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, [entryId, allowed]);
-  return entry;
-}
-
 export function RunDrawer({
   runId,
   duplicate,
@@ -264,7 +243,7 @@ export function RunDrawer({
   }, [runId, reload]);
 
   const shown = run && run.id === runId ? run : null;
-  const entry = useSettlementEntry(shown?.settlementEntryId);
+  const entry = useJournalEntry(shown?.settlementEntryId);
 
   return (
     <Drawer

@@ -5,7 +5,6 @@
 import { ApiError, type Page, type Query } from '../../../shared/api.ts';
 import { api } from '../../api.ts';
 import { activeLanguage } from '../../i18n.ts';
-import type { JournalEntry } from '../billing/billing-api.ts';
 import type { Provider } from '../payments/payments-api.ts';
 
 export type DifferenceKind =
@@ -157,8 +156,3 @@ async function uploadForm<T>(path: string, form: FormData): Promise<T> {
   }
   return body as T;
 }
-
-/** One journal entry with its lines (a run's settlement, a refund's posting), for users with ledger:read. */
-export const journalEntryApi = {
-  get: (id: string) => api.get<JournalEntry>(`/api/v1/ledger/entries/${encodeURIComponent(id)}`),
-};

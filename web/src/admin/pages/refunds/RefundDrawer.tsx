@@ -6,12 +6,10 @@ import { type ReactNode, useEffect, useState } from 'react';
 import { errorDetail } from '../../../shared/api.ts';
 import { formatFen } from '../../../shared/money.ts';
 import { useI18n } from '../../language.tsx';
-import { useSession } from '../../session.tsx';
 import { JournalEntries } from '../billing/BillDrawer.tsx';
-import type { JournalEntry } from '../billing/billing-api.ts';
+import { useJournalEntry } from '../ledger/use-journal-entry.ts';
 import { formatTime } from '../payments/PaymentOrderDrawer.tsx';
 import { providerLabel } from '../payments/payment-labels.ts';
-import { journalEntryApi } from '../reconciliation/reconciliation-api.ts';
 import { DeductionsTable } from './RefundForms.tsx';
 import { refundKindLabel, refundMethodLabel, refundStatusColor, refundStatusLabel } from './refund-labels.ts';
 import { type Refund, refundsApi } from './refunds-api.ts';
@@ -39,9 +37,7 @@ export function RefundDrawer({
   onClose: () => void;
 }) {
   const { t } = useI18n();
-  const { can } = useSession();
   const [refund, setRefund] = useState<Refund | null>(null);
-  const [entry, setEntry] = useState<JournalEntry | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -63,19 +59,7 @@ export function RefundDrawer({
 
   const shown = refund && refund.id === refundId ? refund : null;
   const entryId = shown?.journalEntryId;
-  const canReadLedger = can('ledger:read');
-  useEffect(() => {
-    setEntry(null);
-    if (!entryId || !canReadLedger) return;
-    let live = true;
-    journalEntryApi
-      .get(entryId)
-      .then((answer) => live && setEntry(answer))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, [entryId, canReadLedger]);
+  const entry = useJournalEntry(entryId);
 
   return (
     <Drawer
