@@ -59,6 +59,18 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // `npm run test:faults`: the server killed, PostgreSQL restarted, two instances on one database — each file
+        // starts its own server processes on the local PostgreSQL, one file at a time.
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          globalSetup: ['test/helpers/channel-keys-setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });
