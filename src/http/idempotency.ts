@@ -3,8 +3,8 @@
 // still running. A first request that failed (4xx, 5xx) frees its key, so a corrected retry may use it again.
 
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { type Orm, queryRows, sql } from '../db/client.ts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type Executor, type Orm, queryRows, sql } from '../db/client.ts';
 import { AppError } from './problem.ts';
 
 declare module 'fastify' {
@@ -122,6 +122,24 @@ export function installIdempotency(app: FastifyInstance, db: Orm) {
     }
     return payload;
   });
+}
+
+/**
+ * Stores an idempotent request's answer with its key inside the transaction that does the work, so the answer
+ * commits with it: a crash after the commit and before the reply (test/faults/after-commit.test.ts) leaves the answer
+ * for the client's retry, which would otherwise find the key still running (409) and, once it is stale, do the work
+ * again. Serialised as the route will send it (its response schema for `statusCode`); onSend then writes the same.
+ * Does nothing for a request without a key.
+ */
+export async function answerWithinTransaction(tx: Executor, reply: FastifyReply, statusCode: number, body: unknown) {
+  const taken = reply.request.idempotency;
+  if (!taken) return;
+  reply.status(statusCode);
+  const text = reply.serialize(body);
+  await tx.execute(
+    sql`UPDATE idempotency_keys SET status_code = ${statusCode}, response = ${text}::jsonb
+         WHERE scope = ${taken.scope} AND key = ${taken.key}`,
+  );
 }
 
 /** Forgets keys older than the replay window (a daily job). */

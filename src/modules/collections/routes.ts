@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Orm } from '../../db/client.ts';
 import { staffActor, staffOf } from '../../http/access.ts';
+import { failpoint } from '../../http/failpoints.ts';
+import { answerWithinTransaction } from '../../http/idempotency.ts';
 import { registerEntityNames } from '../../http/messages.ts';
 import { errorResponses, IdParams, Page } from '../../http/schemas.ts';
 import type { PaymentRow } from './repository.ts';
@@ -47,7 +49,10 @@ export const collectionsRoutes: FastifyPluginAsyncTypebox<{ db: Orm }> = async (
       },
     },
     async (request, reply) => {
-      const payment = await collectionsService.recordPayment(db, staffActor(request), request.body);
+      const payment = await collectionsService.recordPayment(db, staffActor(request), request.body, (tx, answer) =>
+        answerWithinTransaction(tx, reply, 201, answer),
+      );
+      failpoint('after-commit:desk-payment');
       return reply.status(201).send(payment);
     },
   );

@@ -5,6 +5,7 @@
 
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { PROVIDERS, type Provider } from '../../db/schema.ts';
+import { failpoint } from '../../http/failpoints.ts';
 import { signPayLink } from '../messages/pay-link.ts';
 import { refundsService } from '../refunds/service.ts';
 import { adapterOf, channelSettingsService } from './channel-settings.ts';
@@ -123,6 +124,7 @@ async function receive(
       channelActor(row.orgId, provider, request.ip),
     );
     log.info({ provider, orgId: row.orgId, orderNo: verified.orderNo, ...outcome }, 'payment notification posted');
+    if (outcome.outcome === 'posted') failpoint('after-commit:payment-notification');
     return { accepted: true, answer: adapter.acknowledge(), orderNo: verified.orderNo, orgId: row.orgId };
   } catch (error) {
     if (error instanceof MerchantMismatch) {
