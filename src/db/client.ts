@@ -107,6 +107,10 @@ async function openPostgres(url: string, schemaName: string | undefined, poolSiz
   });
   // A dropped idle connection (server restart) must not crash the process; the pool reconnects on demand.
   pool.on('error', () => {});
+  // Nor one dropped while checked out between two statements (an open transaction awaiting the app): the pool listens
+  // only to idle clients, and an unheard 'error' killed the process when PostgreSQL restarted under load
+  // (test/faults/postgres-restart.test.ts). The client's next query fails instead and the pool discards it on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const orm = drizzleNodePg(pool, { schema }) as unknown as Orm;
   return {
     kind: 'postgres',

@@ -3,7 +3,7 @@
 // same key gets the payment as the first request would have answered it, and there is still one payment. A channel
 // notification: the process dies once the payment is posted, unanswered; the simulator sends the notification again
 // on its schedule, the restarted server acknowledges it as a duplicate, and there is still one posting.
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, onTestFailed, test } from 'vitest';
 import { queryRows, sql } from '../../src/db/client.ts';
 import { systemActor } from '../../src/modules/audit/service.ts';
 import { runBilling } from '../../src/modules/billing/run.ts';
@@ -61,6 +61,7 @@ async function paymentsOf(tenantId: string) {
 
 test('a crash after commit and before the answer: the retry gets the same answer, nothing is posted twice', async () => {
   const started = Date.now();
+  onTestFailed(() => console.error(`server (running: ${product.running}):\n${product.output()}`));
   const [deskTenant, channelTenant] = await tenants();
 
   // 1. The desk payment: committed, then the process dies before answering.
@@ -84,6 +85,7 @@ test('a crash after commit and before the answer: the retry gets the same answer
   await product.start({ ASSETPAY_FAILPOINTS: 'after-commit:payment-notification' });
   const retry = await product.call('POST', '/api/v1/payments', finance, body, key);
   expect(retry.status, JSON.stringify(retry.json)).toBe(201);
+  expect(await paymentsOf(deskTenant!.id), 'one payment after the retry').toHaveLength(1);
   expect(retry.headers.get('idempotent-replayed')).toBe('true');
   const shown = await product.call('GET', `/api/v1/payments/${committed[0]!.id}`, finance);
   expect(retry.json).toEqual(shown.json);

@@ -3,7 +3,7 @@
 // resend every unanswered one on the channel's schedule (compressed); the server is killed after a random number of
 // postings, started again, and once every notification is acknowledged there is exactly one posting per transaction:
 // every paid order succeeded with one payment, one journal entry and one receipt, nothing went to suspense.
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, onTestFailed, test } from 'vitest';
 import { queryRows, sql } from '../../src/db/client.ts';
 import { systemActor } from '../../src/modules/audit/service.ts';
 import { runBilling } from '../../src/modules/billing/run.ts';
@@ -67,6 +67,7 @@ async function succeeded(orderNos: string[]) {
 
 test(`kill -9 during a storm of ${TENANTS} payment notifications, ${ROUNDS.length} rounds`, async () => {
   const started = Date.now();
+  onTestFailed(() => console.error(`server (running: ${product.running}):\n${product.output()}`));
   await product.start();
   // Resends (WeChat Pay 15 s, 15 s, 30 s, 3 min…; Alipay 4 min, 10 min…; UnionPay 1, 2, 4, 8, 16 min) compressed so
   // that they keep coming while the server is down and start-up takes tens of seconds on a busy machine.

@@ -2,7 +2,7 @@
 // again while payments are being notified. The server is not restarted: its pool reconnects, /healthz says ok again,
 // pg-boss's workers take jobs again, and once the channels' resends are acknowledged every paid order is posted
 // exactly once. The cluster is the test's own (test/helpers/faults.ts ThrowawayPostgres), never the shared one.
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, onTestFailed, test } from 'vitest';
 import { queryRows, sql } from '../../src/db/client.ts';
 import { systemActor } from '../../src/modules/audit/service.ts';
 import { runBilling } from '../../src/modules/billing/run.ts';
@@ -89,6 +89,7 @@ async function jobDone(name: string) {
 
 test('PostgreSQL crashes (stop -m immediate) and comes back during notifications: the service recovers alone', async () => {
   const started = Date.now();
+  onTestFailed(() => console.error(`server (running: ${product.running}):\n${product.output()}`));
   await product.start();
   simulators = await connectSimulators(product, await staffToken(f.orm, 'admin'), {
     wechatpay: 0.002,
