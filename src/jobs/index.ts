@@ -9,6 +9,7 @@ import { runPaymentOrdersBackstop } from '../modules/payments/orders.ts';
 import type { PaymentsDeps } from '../modules/payments/service.ts';
 import { runDailyReconciliation } from '../modules/reconciliation/daily.ts';
 import { refundsService } from '../modules/refunds/service.ts';
+import { compactBillDueTotals } from '../modules/reports/summaries.ts';
 import type { ScheduledJob } from './scheduler.ts';
 
 /** Every scheduled job of AssetPay; later modules add theirs here. */
@@ -43,6 +44,12 @@ export function scheduledJobs(services: {
       name: 'late-fee-month-end',
       cron: '30 0 1 * *',
       run: () => collectionsService.runMonthEnd(services.db),
+    },
+    {
+      // The dashboard's summary gains a row per statement that changes bills; each minute they are folded together.
+      name: 'report-totals-compact',
+      cron: '* * * * *',
+      run: () => compactBillDueTotals(services.db),
     },
     {
       name: 'idempotency-cleanup',
