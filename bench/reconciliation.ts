@@ -249,6 +249,8 @@ async function parent() {
     const child = spawn(
       process.execPath,
       [
+        // `--cpu-prof`: the child's CPU profile, written to bench/results/ (open it in Chrome's DevTools).
+        ...(process.argv.includes('--cpu-prof') ? ['--cpu-prof', '--cpu-prof-dir', 'bench/results'] : []),
         '--import',
         'tsx',
         fileURLToPath(import.meta.url),

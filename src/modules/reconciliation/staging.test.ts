@@ -200,6 +200,56 @@ describe('stageStatement', () => {
     }
   });
 
+  it('marks a payment an earlier run of another file settled as settled_before, and only then', async () => {
+    const [tenant] = await queryRows<{ id: string }>(
+      t.database.orm,
+      sql`INSERT INTO tenants (org_id, code, kind, name, credit_code, phone_enc, phone_index)
+          VALUES (${actor.orgId}, 'ST000001', 'enterprise', '导入测试企业', '910000000000000009', 'v1:t', 't')
+          RETURNING id`,
+    );
+    for (let i = 1; i <= 3; i += 1) {
+      const [payment] = await queryRows<{ id: string }>(
+        t.database.orm,
+        sql`INSERT INTO payments (org_id, number, tenant_id, method, amount_fen, received_on, reference,
+                                  payment_order_no)
+            VALUES (${actor.orgId}, ${`PST${i}`}, ${tenant!.id}, 'wechatpay', ${i * 100}, '2026-05-06',
+                    ${`4200${String(i).padStart(10, '0')}`}, ${`APSTAGE${i}`})
+            RETURNING id`,
+      );
+      await t.database.orm.execute(sql`
+        INSERT INTO payment_orders (org_id, order_no, provider, channel, tenant_id, amount_fen, priced_on, status,
+                                    description, merchant_id, created_via, expires_at, transaction_id, paid_at,
+                                    payment_id)
+        VALUES (${actor.orgId}, ${`APSTAGE${i}`}, 'wechatpay', 'wechat_native', ${tenant!.id}, ${i * 100},
+                '2026-05-06', 'succeeded', '租金', '1900000109', 'portal', '2026-05-07T00:00:00+08:00',
+                ${`4200${String(i).padStart(10, '0')}`}, '2026-05-06T10:00:00+08:00', ${payment!.id})`);
+    }
+    const outcomes = async (runId: string) => (await lines(runId)).map((line) => line.outcome);
+    // Another day's file first: its ids lie elsewhere, so nothing of it can count as settled before.
+    const otherDay = await statementFileFrom(
+      meta('2026-05-05'),
+      Buffer.from(tradeBill(3).replaceAll('`4200000000000', '`4100000000000'), 'utf8'),
+    );
+    const first = await statementFileFrom(meta('2026-05-06'), Buffer.from(tradeBill(3), 'utf8'));
+    const second = await statementFileFrom(
+      meta('2026-05-06'),
+      Buffer.from(tradeBill(3).replaceAll('`wxapp,', '`wxapp2,'), 'utf8'),
+    );
+    try {
+      await stageStatement(deps(), actor, otherDay);
+      const firstRun = (await stageStatement(deps(), actor, first)).run;
+      expect(await outcomes(firstRun.id)).toEqual(['matched', 'matched', 'matched', null]);
+      // The same payments in another file of that day: the first run settles them, this one must not again.
+      const secondRun = (await stageStatement(deps(), actor, second)).run;
+      expect(secondRun.id).not.toBe(firstRun.id);
+      expect(await outcomes(secondRun.id)).toEqual(['settled_before', 'settled_before', 'settled_before', null]);
+    } finally {
+      await otherDay.dispose();
+      await first.dispose();
+      await second.dispose();
+    }
+  });
+
   it('refuses an empty upload, an Alipay file that is not a zip, and a gzip that does not unzip', async () => {
     await expect(statementFileFrom(meta('2026-05-04'), new Uint8Array(0))).rejects.toMatchObject({ status: 422 });
     await expect(

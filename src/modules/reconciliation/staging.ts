@@ -19,7 +19,7 @@ import {
 } from '../payments/channels/statement-file.ts';
 import type { PaymentsDeps } from '../payments/service.ts';
 import { type ReconciliationRunRow, reconciliationRepository as repo } from './repository.ts';
-import { StatementMalformed, statementLines } from './statements/index.ts';
+import { StatementMalformed, statementLineBatches } from './statements/index.ts';
 
 type Tx = Parameters<Parameters<PaymentsDeps['db']['transaction']>[0]>[0];
 
@@ -29,11 +29,9 @@ export interface StagedStatement {
   fresh: boolean;
 }
 
-const LINE_COLUMNS = [
-  'run_id',
+/** What COPY sends of each line; the run, org and provider are the same on every line and added by the INSERT. */
+const INCOMING_COLUMNS = [
   'line_no',
-  'org_id',
-  'provider',
   'kind',
   'transaction_id',
   'order_no',
@@ -74,43 +72,47 @@ export async function stageStatement(
     }
     // COPY lands in a temporary table (no WAL, no index, no FK check per row); the lines then go into
     // reconciliation_lines in one INSERT … SELECT that matches payment lines to their orders on the way.
-    await tx.execute(
-      sql`CREATE TEMP TABLE reconciliation_incoming (LIKE reconciliation_lines INCLUDING DEFAULTS) ON COMMIT DROP`,
-    );
+    await tx.execute(sql`
+      CREATE TEMP TABLE reconciliation_incoming (
+        line_no integer NOT NULL, kind text NOT NULL, transaction_id text NOT NULL, order_no text NOT NULL,
+        refund_no text, original_transaction_id text, amount_fen bigint NOT NULL, fee_fen bigint NOT NULL,
+        occurred_at timestamptz NOT NULL
+      ) ON COMMIT DROP`);
     try {
       // An empty file stands for the channel's "no statement that day": no lines, but orders here still checked.
-      await copyRows(tx, 'reconciliation_incoming', LINE_COLUMNS, linesOf(run, file));
+      await copyRows(tx, 'reconciliation_incoming', INCOMING_COLUMNS, linesOf(file));
     } catch (error) {
       if (error instanceof StatementMalformed) throw malformed(file.provider, error.message);
       throw error;
     }
-    // The planner sees how many lines came (a hash join for a million, index probes for a few).
-    await tx.execute(sql`ANALYZE reconciliation_incoming`);
-    await repo.insertIncomingLines(tx);
+    // No ANALYZE: the planner sizes a never-analysed table by its pages, enough to choose a hash join for a million
+    // lines and index probes for a few. The hash of a day's orders fits in memory instead of spilling in batches.
+    await tx.execute(sql`SET LOCAL work_mem = '256MB'`);
+    await repo.insertIncomingLines(tx, run);
+    await tx.execute(sql`RESET work_mem`);
     await tx.execute(sql`DROP TABLE reconciliation_incoming`);
     await andThen?.(tx, run);
     return { run, fresh: true };
   });
 }
 
-async function* linesOf(run: ReconciliationRunRow, file: StatementFile) {
+async function* linesOf(file: StatementFile) {
   let lineNo = 0;
-  for await (const line of statementLines(file)) {
-    lineNo += 1;
-    yield [
-      run.id,
-      lineNo,
-      run.orgId,
-      run.provider,
-      line.kind,
-      line.transactionId,
-      line.orderNo,
-      line.refundNo ?? null,
-      line.originalTransactionId ?? null,
-      line.amountFen,
-      line.feeFen,
-      line.at,
-    ];
+  for await (const batch of statementLineBatches(file)) {
+    for (const line of batch) {
+      lineNo += 1;
+      yield [
+        lineNo,
+        line.kind,
+        line.transactionId,
+        line.orderNo,
+        line.refundNo ?? null,
+        line.originalTransactionId ?? null,
+        line.amountFen,
+        line.feeFen,
+        line.at,
+      ];
+    }
   }
 }
 

@@ -34,22 +34,34 @@ export function yuanToFen(text: string): number {
 
 /** The lines of a text arriving in chunks, decoded as `encoding`, without line ends and the byte order mark. */
 export async function* textLines(chunks: AsyncIterable<Uint8Array>, encoding: 'utf8' | 'gbk'): AsyncGenerator<string> {
+  for await (const lines of textChunkLines(chunks, encoding)) yield* lines;
+}
+
+/** The same lines, those complete in each chunk together: a million lines without a million awaits. */
+export async function* textChunkLines(
+  chunks: AsyncIterable<Uint8Array>,
+  encoding: 'utf8' | 'gbk',
+): AsyncGenerator<string[]> {
   const decoder = iconv.getDecoder(encoding, { stripBOM: true });
   let pending = '';
-  function* cut(decoded: string) {
+  function cut(decoded: string): string[] {
     const text = pending + decoded;
+    const lines: string[] = [];
     let start = 0;
     for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
-      yield text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
+      lines.push(text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end));
       start = end + 1;
     }
     pending = text.slice(start);
+    return lines;
   }
   for await (const chunk of chunks) {
-    yield* cut(decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length)));
+    const lines = cut(decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length)));
+    if (lines.length > 0) yield lines;
   }
-  yield* cut(decoder.end() ?? '');
-  if (pending.replace(/\r$/, '') !== '') yield pending.replace(/\r$/, '');
+  const last = cut(decoder.end() ?? '');
+  if (pending.replace(/\r$/, '') !== '') last.push(pending.replace(/\r$/, ''));
+  if (last.length > 0) yield last;
 }
 
 /** A buffer in slices, as if it streamed in (tests, and files already in memory). */

@@ -1,30 +1,66 @@
 // 微信支付交易账单 (trade bill, bill_type ALL): CSV, every cell prefixed with a backtick, columns read by header name;
 // detail rows, then the summary header (总交易单数,…) and one summary row whose count and sums must tie out.
-import { beijingInstant, type StatementLine, StatementMalformed, textLines, yuanToFen } from './lines.ts';
+// A bill has a million lines on a busy day: each chunk's lines are cut and read in one synchronous pass (only the cells
+// used are sliced out; times and amounts read digit by digit), and handed on as one batch.
+import { beijingInstant, type StatementLine, StatementMalformed, textChunkLines, yuanToFen } from './lines.ts';
 
 const cellsOf = (line: string) => line.split(',').map((cell) => cell.replace(/^`/, '').trim());
 
+const COLUMNS = {
+  at: '交易时间',
+  transactionId: '微信订单号',
+  orderNo: '商户订单号',
+  state: '交易状态',
+  amount: '订单金额',
+  fee: '手续费',
+  refundId: '微信退款单号',
+  refundNo: '商户退款单号',
+  refundAmount: '退款金额',
+} as const;
+const REQUIRED = ['交易时间', '微信订单号', '商户订单号', '交易状态', '订单金额', '手续费'];
+
+/** The lines of a trade bill one at a time (tests, small files); staging reads them in batches. */
 export async function* wechatTradeBillLines(content: AsyncIterable<Uint8Array>): AsyncGenerator<StatementLine> {
+  for await (const batch of wechatTradeBillBatches(content)) yield* batch;
+}
+
+/** The lines of a trade bill, one batch per chunk of the file. */
+export async function* wechatTradeBillBatches(content: AsyncIterable<Uint8Array>): AsyncGenerator<StatementLine[]> {
   let header: Map<string, number> | undefined;
+  let columns: Record<keyof typeof COLUMNS, number> | undefined;
+  let starts = new Int32Array(0);
   let summaryHeader: Map<string, number> | undefined;
+  let summaryChecked = false;
   let count = 0;
   let paidFen = 0;
   let refundedFen = 0;
-  for await (const line of textLines(content, 'utf8')) {
-    if (line.trim() === '') continue;
-    const cells = cellsOf(line);
+
+  const readLine = (line: string, out: StatementLine[]) => {
+    if (summaryChecked) return;
+    if (line.length === 0 || line.trim() === '') return;
     if (!header) {
+      const cells = cellsOf(line);
       header = new Map(cells.map((name, index) => [name, index]));
-      for (const name of ['交易时间', '微信订单号', '商户订单号', '交易状态', '订单金额', '手续费']) {
+      for (const name of REQUIRED) {
         if (!header.has(name)) throw new StatementMalformed(`微信支付账单缺少“${name}”列`);
       }
-      continue;
-    }
-    if (cells[0] === '总交易单数') {
-      summaryHeader = new Map(cells.map((name, index) => [name, index]));
-      continue;
+      const at = (name: string) => header!.get(name) ?? -1;
+      columns = {
+        at: at(COLUMNS.at),
+        transactionId: at(COLUMNS.transactionId),
+        orderNo: at(COLUMNS.orderNo),
+        state: at(COLUMNS.state),
+        amount: at(COLUMNS.amount),
+        fee: at(COLUMNS.fee),
+        refundId: at(COLUMNS.refundId),
+        refundNo: at(COLUMNS.refundNo),
+        refundAmount: at(COLUMNS.refundAmount),
+      };
+      starts = new Int32Array(cells.length + 1);
+      return;
     }
     if (summaryHeader) {
+      const cells = cellsOf(line);
       const total = (name: string) => cells[summaryHeader!.get(name) ?? -1] ?? '';
       if (Number(total('总交易单数')) !== count) {
         throw new StatementMalformed(`微信支付账单汇总为 ${total('总交易单数')} 笔，明细为 ${count} 笔`);
@@ -35,38 +71,150 @@ export async function* wechatTradeBillLines(content: AsyncIterable<Uint8Array>):
       if (summaryHeader.has('订单总金额') && yuanToFen(total('订单总金额')) !== paidFen) {
         throw new StatementMalformed('微信支付账单的订单总金额与明细不符');
       }
+      summaryChecked = true;
       return;
     }
-    const cell = (name: string) => cells[header!.get(name) ?? -1] ?? '';
+    // Where each cell starts (after its comma), as far as the header goes; cells past the line's end read as empty.
+    const cellCount = starts.length - 1;
+    starts[0] = 0;
+    let found = 1;
+    for (let comma = line.indexOf(','); comma >= 0 && found < cellCount; comma = line.indexOf(',', comma + 1)) {
+      starts[found++] = comma + 1;
+    }
+    const ends = found;
+    const c = columns!;
+    if (cellAt(line, starts, ends, 0) === '总交易单数') {
+      summaryHeader = new Map(cellsOf(line).map((name, index) => [name, index]));
+      return;
+    }
     count += 1;
-    const state = cell('交易状态');
-    const at = beijingInstant(cell('交易时间'));
+    const state = cellAt(line, starts, ends, c.state);
+    const at = instantOf(cellAt(line, starts, ends, c.at));
     if (state === 'SUCCESS') {
-      const amountFen = yuanToFen(cell('订单金额'));
+      const amountFen = fenOf(cellAt(line, starts, ends, c.amount));
       paidFen += amountFen;
-      yield {
-        transactionId: cell('微信订单号'),
-        orderNo: cell('商户订单号'),
+      out.push({
+        transactionId: cellAt(line, starts, ends, c.transactionId),
+        orderNo: cellAt(line, starts, ends, c.orderNo),
         kind: 'payment',
         amountFen,
-        feeFen: yuanToFen(cell('手续费')),
+        feeFen: fenOf(cellAt(line, starts, ends, c.fee)),
         at,
-      };
+      });
     } else if (state === 'REFUND') {
-      const amountFen = yuanToFen(cell('退款金额'));
+      const amountFen = fenOf(cellAt(line, starts, ends, c.refundAmount));
       refundedFen += amountFen;
-      yield {
-        transactionId: cell('微信退款单号'),
-        orderNo: cell('商户订单号'),
+      out.push({
+        transactionId: cellAt(line, starts, ends, c.refundId),
+        orderNo: cellAt(line, starts, ends, c.orderNo),
         kind: 'refund',
         amountFen,
-        feeFen: yuanToFen(cell('手续费')),
+        feeFen: fenOf(cellAt(line, starts, ends, c.fee)),
         at,
-        refundNo: cell('商户退款单号'),
-        originalTransactionId: cell('微信订单号'),
-      };
+        refundNo: cellAt(line, starts, ends, c.refundNo),
+        originalTransactionId: cellAt(line, starts, ends, c.transactionId),
+      });
     }
+  };
+
+  for await (const lines of textChunkLines(content, 'utf8')) {
+    const batch: StatementLine[] = [];
+    for (const line of lines) readLine(line, batch);
+    if (batch.length > 0) yield batch;
+    if (summaryChecked) return;
   }
   if (!header) throw new StatementMalformed('微信支付账单为空');
   if (!summaryHeader) throw new StatementMalformed('微信支付账单缺少汇总行（文件不完整）');
+}
+
+/** Cell `index` of a line whose cells start at `starts` (`ends` of them found): no backtick, no outer spaces. */
+function cellAt(line: string, starts: Int32Array, ends: number, index: number): string {
+  if (index < 0 || index >= ends) return '';
+  let start = starts[index]!;
+  let end = index + 1 < ends ? starts[index + 1]! - 1 : lineEnd(line, start);
+  if (line.charCodeAt(start) === 96) start += 1; // the backtick
+  while (start < end && line.charCodeAt(start) <= 32) start += 1;
+  while (end > start && line.charCodeAt(end - 1) <= 32) end -= 1;
+  return line.slice(start, end);
+}
+
+/** A line's last cell runs to its end (a comma past the header's cells belongs to it, as split would not keep). */
+function lineEnd(line: string, start: number): number {
+  const comma = line.indexOf(',', start);
+  return comma < 0 ? line.length : comma;
+}
+
+const DIGIT_0 = 48;
+const isDigit = (code: number) => code >= DIGIT_0 && code <= DIGIT_0 + 9;
+
+/** "12.34", "0.60000", "-0.06000" to fen, digit by digit; anything unusual goes through the exact general reading. */
+function fenOf(text: string): number {
+  let index = 0;
+  let negative = false;
+  if (text.charCodeAt(0) === 45) {
+    negative = true;
+    index = 1;
+  }
+  let whole = 0;
+  const wholeStart = index;
+  while (index < text.length && isDigit(text.charCodeAt(index)) && index - wholeStart < 12) {
+    whole = whole * 10 + text.charCodeAt(index) - DIGIT_0;
+    index += 1;
+  }
+  if (index === wholeStart || index >= text.length || text.charCodeAt(index) !== 46 || text.length - index < 3) {
+    return yuanToFen(text);
+  }
+  const tens = text.charCodeAt(index + 1) - DIGIT_0;
+  const ones = text.charCodeAt(index + 2) - DIGIT_0;
+  if (tens < 0 || tens > 9 || ones < 0 || ones > 9) return yuanToFen(text);
+  for (let rest = index + 3; rest < text.length; rest += 1) {
+    // Past the fen only zeros are read here; anything else is rounded by the general reading.
+    if (text.charCodeAt(rest) !== DIGIT_0) return yuanToFen(text);
+  }
+  const fen = whole * 100 + tens * 10 + ones;
+  return negative ? -fen : fen;
+}
+
+/** The number written by `length` digits at `from`, or -1. */
+function digitsAt(text: string, from: number, length: number): number {
+  let value = 0;
+  for (let index = from; index < from + length; index += 1) {
+    const digit = text.charCodeAt(index) - DIGIT_0;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/** "2026-05-01 10:00:00" (Beijing) to the instant, digit by digit; anything unusual through the general reading. */
+function instantOf(text: string): Date {
+  if (text.length !== 19) return beijingInstant(text);
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  const second = digitsAt(text, 17, 2);
+  if (
+    text.charCodeAt(4) !== 45 ||
+    text.charCodeAt(7) !== 45 ||
+    text.charCodeAt(10) !== 32 ||
+    text.charCodeAt(13) !== 58 ||
+    text.charCodeAt(16) !== 58 ||
+    year < 0 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > 28 ||
+    hour < 0 ||
+    hour > 23 ||
+    minute < 0 ||
+    minute > 59 ||
+    second < 0 ||
+    second > 59
+  ) {
+    // Days past the 28th, and anything else, are checked by the general reading (month lengths).
+    return beijingInstant(text);
+  }
+  return new Date(Date.UTC(year, month - 1, day, hour - 8, minute, second));
 }
