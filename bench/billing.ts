@@ -1,29 +1,45 @@
-// The billing run at scale: 100,000 active contracts (`--quick`: 10,000), each with its tenant and a 12-month bill
-// plan written by bulk SQL, then one `runBilling` through a date where each contract has 1 (then, on a fresh
-// database, 3) bills due. On PGlite in memory and, when reachable, on PostgreSQL in a fresh schema.
-// Prints one JSON line per figure: { name, database, contracts, dueBillsPerContract, bills, seconds, billsPerSecond }.
-import { randomBytes } from 'node:crypto';
-import { sql } from 'drizzle-orm';
-import pg from 'pg';
-import { type Database, openDatabase, queryRows } from '../src/db/client.ts';
+// The billing run at scale (#10 workload 1): N active contracts (1,000,000; `--quick` 50,000; `--contracts=N`), each
+// with its tenant and a 12-month bill plan written by bulk SQL, then the product's billing run (runBilling) through
+// a date where each contract has one bill due: N bills, N principal lines, N journal entries and 3N journal lines in
+// one transaction. Then the same run again at once, which must issue nothing.
+// On PostgreSQL (a database of its own, dropped at the end) and on PGlite in memory at the quick size; in a full run
+// PostgreSQL is measured at the quick size too, for the PGlite comparison at equal size.
+// Baseline: `psql \copy` of the N bills the run issued (exported to a file) into a table made LIKE bills INCLUDING
+// ALL (the same columns, defaults, checks and indexes; no triggers or foreign keys), in the same run.
+// Figures (bench/_figure.ts):
+//   billing.run     postgres  bills/s; ratio = bills/s ÷ COPY rows/s          target ≥ 50,000 bills/s and ≥ 0.25
+//   billing.rerun   both      ratio = rerun seconds ÷ first run seconds        target ≤ 0.10, nothing issued
+//   billing.run     pglite    ratio = PGlite seconds ÷ PostgreSQL seconds (same N)   target ≤ 3
+// `--postgres-only` skips PGlite; `--phases` logs the time of each statement of the run (a second transaction, rolled back) with EXPLAIN ANALYZE.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type Database, openDatabase, queryRows, sql } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { systemActor } from '../src/modules/audit/service.ts';
 import { runBilling } from '../src/modules/billing/run.ts';
+import {
+  flag,
+  freshPostgresDatabase,
+  logger,
+  POSTGRES_URL,
+  peakRssMb,
+  postgresReachable,
+  printFigure,
+  quick,
+  round,
+} from './_figure.ts';
 
-const POSTGRES_URL =
-  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
-const contracts = process.argv.includes('--quick') ? 10_000 : 100_000;
-
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
+const log = logger('billing bench');
+const QUICK_CONTRACTS = 50_000;
+const contracts = Number(flag('contracts') ?? (quick ? QUICK_CONTRACTS : 1_000_000));
+const pgliteContracts = Number(flag('pglite-contracts') ?? Math.min(contracts, QUICK_CONTRACTS));
+const THROUGH = '2026-01-15';
+const TARGET_BILLS_PER_SECOND = 50_000;
+const TARGET_COPY_RATIO = 0.25;
+const TARGET_RERUN_RATIO = 0.1;
+const TARGET_PGLITE_RATIO = 3;
 
 const terms = {
   startDate: '2026-01-01',
@@ -36,7 +52,7 @@ const terms = {
 };
 
 /** The org, tenants, active contracts and their plans (12 monthly periods due on the 1st), in a few statements. */
-async function seed(database: Database): Promise<string> {
+async function seed(database: Database, n: number): Promise<string> {
   const db = database.orm;
   const [org] = await queryRows<{ id: string }>(
     db,
@@ -45,13 +61,13 @@ async function seed(database: Database): Promise<string> {
   const orgId = org!.id;
   await db.execute(sql`
     INSERT INTO tenants (org_id, code, kind, name, credit_code, phone_enc, phone_index)
-    SELECT ${orgId}, 'BT' || lpad(i::text, 6, '0'), 'enterprise', '基准企业' || i, '91' || lpad(i::text, 16, '0'),
+    SELECT ${orgId}, 'BT' || lpad(i::text, 7, '0'), 'enterprise', '基准企业' || i, '91' || lpad(i::text, 16, '0'),
            'v1:bench', 'bench' || i
-      FROM generate_series(1, ${contracts}) AS i`);
+      FROM generate_series(1, ${n}) AS i`);
   await db.execute(sql`
     INSERT INTO contracts (org_id, number, tenant_id, status, terms, start_date, end_date, monthly_rent_fen,
                            annual_rent_fen, total_rent_fen, sign_date, activated_at, planned_at)
-    SELECT ${orgId}, 'BC2026-' || lpad(substr(t.code, 3), 6, '0'), t.id, 'active', ${JSON.stringify(terms)}::jsonb,
+    SELECT ${orgId}, 'BC2026-' || substr(t.code, 3), t.id, 'active', ${JSON.stringify(terms)}::jsonb,
            '2026-01-01', '2026-12-31', 109000, 1308000, 1308000, '2025-12-20', now(), now()
       FROM tenants t WHERE t.org_id = ${orgId}`);
   await db.execute(sql`
@@ -64,61 +80,199 @@ async function seed(database: Database): Promise<string> {
            109000, 100000, 9000
       FROM contracts c CROSS JOIN generate_series(0, 11) AS k
      WHERE c.org_id = ${orgId}`);
-  await db.execute(sql`ANALYZE`);
+  await db.execute(sql`VACUUM ANALYZE`);
   return orgId;
 }
 
-async function bench(kind: 'pglite' | 'postgres', duePerContract: 1 | 3) {
-  const schema = `bench_${randomBytes(5).toString('hex')}`;
-  const database =
-    kind === 'pglite' ? await openDatabase({}) : await openDatabase({ url: POSTGRES_URL, schema, poolSize: 5 });
+interface RunFigures {
+  n: number;
+  seconds: number;
+  rerunSeconds: number;
+  rerunIssued: number;
+  seedSeconds: number;
+  peakRssMb: number;
+}
+
+/** Seeds n contracts, runs the billing twice and checks what the first wrote. */
+async function billingRuns(database: Database, n: number, label: string): Promise<RunFigures> {
+  await migrate(database);
+  const db = database.orm;
+  const seedStart = performance.now();
+  log(`${label}: seeding ${n} contracts with 12-month plans`);
+  const orgId = await seed(database, n);
+  const seedSeconds = (performance.now() - seedStart) / 1000;
+  log(`${label}: seeded in ${seedSeconds.toFixed(1)} s; billing run through ${THROUGH}`);
+  if (database.kind === 'postgres') await db.execute(sql`CHECKPOINT`);
+
+  if (process.argv.includes('--phases')) await phases(database, orgId);
+
+  const start = performance.now();
+  const first = await runBilling(db, systemActor, { orgId, throughDate: THROUGH, trigger: 'manual' });
+  const seconds = (performance.now() - start) / 1000;
+  if (first.issued !== n) throw new Error(`${label}: expected ${n} bills, issued ${first.issued}`);
+  log(`${label}: ${first.issued} bills in ${seconds.toFixed(2)} s (${Math.round(n / seconds)}/s); again`);
+
+  const rerunStart = performance.now();
+  const rerun = await runBilling(db, systemActor, { orgId, throughDate: THROUGH, trigger: 'manual' });
+  const rerunSeconds = (performance.now() - rerunStart) / 1000;
+  log(`${label}: rerun issued ${rerun.issued} in ${rerunSeconds.toFixed(2)} s`);
+
+  const [check] = await queryRows<{ bills: string; principal: string; entries: string; lines: string }>(
+    db,
+    sql`SELECT (SELECT count(*) FROM bills)::text AS bills, (SELECT count(*) FROM bill_lines)::text AS principal,
+               (SELECT count(*) FROM journal_entries WHERE kind = 'bill_issued')::text AS entries,
+               (SELECT count(*) FROM journal_lines)::text AS lines`,
+  );
+  const counts = [check!.bills, check!.principal, check!.entries, check!.lines].map(Number);
+  if (counts.join() !== [n, n, n, 3 * n].join()) {
+    throw new Error(`${label}: bills, lines, entries, journal lines = ${counts.join(', ')}, expected ${n}×(1,1,1,3)`);
+  }
+  return { n, seconds, rerunSeconds, rerunIssued: rerun.issued, seedSeconds, peakRssMb: peakRssMb() };
+}
+
+/** Each statement of the run's transaction timed (EXPLAIN ANALYZE of the issue statement), then rolled back. */
+async function phases(database: Database, orgId: string) {
+  const { issueStatement } = await import('../src/modules/billing/run.ts');
+  const { planUnplanned } = await import('../src/modules/billing/plan.ts');
+  const { ensureChart } = await import('../src/modules/ledger/journal.ts');
+  await database.orm
+    .transaction(async (tx) => {
+      let at = performance.now();
+      const lap = (what: string) => {
+        log(`  phase ${what}: ${(performance.now() - at).toFixed(0)} ms`);
+        at = performance.now();
+      };
+      const [run] = await queryRows<{ id: string }>(
+        tx,
+        sql`INSERT INTO billing_runs (org_id, through_date, trigger) VALUES (${orgId}, ${THROUGH}, 'manual') RETURNING id`,
+      );
+      lap('billing_runs row');
+      await planUnplanned(tx, orgId);
+      lap('planUnplanned');
+      const accounts = await ensureChart(tx, orgId);
+      lap('ensureChart');
+      const statement = issueStatement({
+        orgId,
+        throughDate: THROUGH,
+        runId: run!.id,
+        actor: systemActor,
+        day: '2026-01-15',
+        accounts,
+      });
+      const plan = await queryRows<{ 'QUERY PLAN': string }>(tx, sql`EXPLAIN (ANALYZE, BUFFERS) ${statement}`);
+      lap('issue statement (EXPLAIN ANALYZE)');
+      log(plan.map((row) => row['QUERY PLAN']).join('\n'));
+      throw new RolledBack();
+    })
+    .catch((error) => {
+      if (!(error instanceof RolledBack)) throw error;
+    });
+}
+class RolledBack extends Error {}
+
+/** psql \copy of the bills just issued into a table like bills: rows per second. */
+function copyBaseline(url: string, n: number): { seconds: number; rowsPerSecond: number } {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'assetpay-bench-')), 'bills.copy');
+  const psql = (command: string) => {
+    const result = spawnSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-qc', command], { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`psql ${command}: ${result.stderr}`);
+  };
   try {
-    await migrate(database);
-    const seedStart = performance.now();
-    const orgId = await seed(database);
-    const seedSeconds = (performance.now() - seedStart) / 1000;
-    const throughDate = duePerContract === 1 ? '2026-01-15' : '2026-03-15';
+    psql(`\\copy bills TO '${file}'`);
+    psql('CREATE TABLE bench_copy_bills (LIKE bills INCLUDING ALL); CHECKPOINT');
     const start = performance.now();
-    const result = await runBilling(database.orm, systemActor, { orgId, throughDate, trigger: 'manual' });
+    psql(`\\copy bench_copy_bills FROM '${file}'`);
     const seconds = (performance.now() - start) / 1000;
-    if (result.issued !== contracts * duePerContract) {
-      throw new Error(`expected ${contracts * duePerContract} bills, issued ${result.issued}`);
-    }
-    const [check] = await queryRows<{ unbalanced: string; lines: string }>(
-      database.orm,
-      sql`SELECT (SELECT count(*) FROM (SELECT entry_id FROM journal_lines GROUP BY entry_id
-                                         HAVING sum(debit_fen) <> sum(credit_fen)) u) AS unbalanced,
-                 (SELECT count(*) FROM journal_lines) AS lines`,
-    );
-    if (Number(check!.unbalanced) !== 0) throw new Error('unbalanced entries');
-    console.log(
-      JSON.stringify({
-        name: 'billing-run',
-        database: kind,
-        contracts,
-        dueBillsPerContract: duePerContract,
-        bills: result.issued,
-        journalLines: Number(check!.lines),
-        seconds: Number(seconds.toFixed(3)),
-        billsPerSecond: Math.round(result.issued / seconds),
-        seedSeconds: Number(seedSeconds.toFixed(1)),
-        peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-      }),
-    );
+    return { seconds, rowsPerSecond: n / seconds };
   } finally {
-    await database.close();
-    if (kind === 'postgres') {
-      const client = new pg.Client({ connectionString: POSTGRES_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.end();
-    }
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
   }
 }
 
-const postgres = await postgresReachable();
-if (!postgres) console.error(`PostgreSQL not reachable at ${POSTGRES_URL}: PGlite figures only`);
-for (const due of [1, 3] as const) {
-  await bench('pglite', due);
-  if (postgres) await bench('postgres', due);
+async function onPostgres(n: number, withBaseline: boolean) {
+  const fresh = await freshPostgresDatabase('assetpay_bench_billing');
+  try {
+    const database = await openDatabase({ url: fresh.url, poolSize: 4 });
+    let figures: RunFigures;
+    try {
+      figures = await billingRuns(database, n, `postgres ${n}`);
+    } finally {
+      await database.close();
+    }
+    const copy = withBaseline ? copyBaseline(fresh.url, n) : null;
+    if (copy)
+      log(`postgres ${n}: COPY of the bills ${copy.seconds.toFixed(2)} s (${Math.round(copy.rowsPerSecond)}/s)`);
+    return { ...figures, copy };
+  } finally {
+    await fresh.drop();
+  }
 }
+
+function rerunFigure(db: 'postgres' | 'pglite', run: RunFigures) {
+  const ratio = run.rerunSeconds / run.seconds;
+  printFigure({
+    name: 'billing.rerun',
+    db,
+    n: run.n,
+    seconds: round(run.rerunSeconds, 3),
+    peakRssMb: run.peakRssMb,
+    baseline: round(run.seconds, 3),
+    baselineOf: 'seconds of the first run',
+    ratio: round(ratio, 3),
+    target: `<= ${TARGET_RERUN_RATIO} of the first run, issues nothing`,
+    meetsTarget: ratio <= TARGET_RERUN_RATIO && run.rerunIssued === 0,
+    issued: run.rerunIssued,
+  });
+}
+
+if (!(await postgresReachable())) {
+  console.error(`PostgreSQL not reachable at ${POSTGRES_URL}: the billing benchmark needs it`);
+  process.exit(1);
+}
+
+const postgres = await onPostgres(contracts, true);
+const billsPerSecond = postgres.n / postgres.seconds;
+const copyRatio = billsPerSecond / postgres.copy!.rowsPerSecond;
+printFigure({
+  name: 'billing.run',
+  db: 'postgres',
+  n: postgres.n,
+  seconds: round(postgres.seconds, 3),
+  perSecond: Math.round(billsPerSecond),
+  peakRssMb: postgres.peakRssMb,
+  baseline: Math.round(postgres.copy!.rowsPerSecond),
+  baselineOf: 'rows/s of psql \\copy of the same bills into a table like bills (indexes included)',
+  ratio: round(copyRatio, 3),
+  target: `>= ${TARGET_BILLS_PER_SECOND} bills/s and >= ${TARGET_COPY_RATIO} of COPY`,
+  meetsTarget: billsPerSecond >= TARGET_BILLS_PER_SECOND && copyRatio >= TARGET_COPY_RATIO,
+  copySeconds: round(postgres.copy!.seconds, 3),
+  journalLines: 3 * postgres.n,
+  seedSeconds: round(postgres.seedSeconds),
+});
+rerunFigure('postgres', postgres);
+
+if (process.argv.includes('--postgres-only')) process.exit(0);
+const postgresAtPgliteSize = pgliteContracts === contracts ? postgres : await onPostgres(pgliteContracts, false);
+const pglite = await openDatabase({});
+let onPglite: RunFigures;
+try {
+  onPglite = await billingRuns(pglite, pgliteContracts, `pglite ${pgliteContracts}`);
+} finally {
+  await pglite.close();
+}
+const pgliteRatio = onPglite.seconds / postgresAtPgliteSize.seconds;
+printFigure({
+  name: 'billing.run',
+  db: 'pglite',
+  n: onPglite.n,
+  seconds: round(onPglite.seconds, 3),
+  perSecond: Math.round(onPglite.n / onPglite.seconds),
+  peakRssMb: onPglite.peakRssMb,
+  baseline: round(postgresAtPgliteSize.seconds, 3),
+  baselineOf: `seconds of the same run on PostgreSQL (${postgresAtPgliteSize.n} contracts)`,
+  ratio: round(pgliteRatio, 2),
+  target: `<= ${TARGET_PGLITE_RATIO}x PostgreSQL`,
+  meetsTarget: pgliteRatio <= TARGET_PGLITE_RATIO,
+  seedSeconds: round(onPglite.seedSeconds),
+});
+rerunFigure('pglite', onPglite);
