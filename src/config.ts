@@ -19,6 +19,10 @@ export interface Config {
   trustProxy: boolean;
   bodyLimitBytes: number;
   loginRateLimitPerMinute: number;
+  /** REDIS_URL: redis://… keeps the login rate limits in Redis, shared by every instance; absent: per process. */
+  redisUrl: string | undefined;
+  /** REDIS_KEY_PREFIX (default `assetpay:`): every key AssetPay writes to Redis starts with it. */
+  redisKeyPrefix: string;
   jobs: boolean;
   /** AES-256-GCM keys for personal data (PII_KEYS), the first encrypts; absent outside production: see DATA_DIR/secrets.json. */
   piiKeys: PiiKey[] | undefined;
@@ -124,6 +128,14 @@ function oneOf<T extends string>(name: string, value: string | undefined, allowe
   return value as T;
 }
 
+function redisUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  if (!/^rediss?:\/\//.test(value)) {
+    throw new Error(`REDIS_URL 必须以 redis:// 或 rediss:// 开头，当前为 "${value.replace(/:[^:@/]*@/, ':***@')}"`);
+  }
+  return value;
+}
+
 function payLinkKey(value: string | undefined): Buffer | undefined {
   if (!value) return undefined;
   const key = Buffer.from(value, 'base64');
@@ -191,6 +203,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     trustProxy: environment.TRUST_PROXY === 'true',
     bodyLimitBytes: integer('BODY_LIMIT_BYTES', environment.BODY_LIMIT_BYTES, 1024 * 1024),
     loginRateLimitPerMinute: integer('LOGIN_RATE_LIMIT_PER_MINUTE', environment.LOGIN_RATE_LIMIT_PER_MINUTE, 20),
+    redisUrl: redisUrl(environment.REDIS_URL),
+    redisKeyPrefix: environment.REDIS_KEY_PREFIX || 'assetpay:',
     jobs: environment.JOBS !== 'false',
     piiKeys: piiKeys(environment.PII_KEYS),
     piiIndexKey: indexKey(environment.PII_INDEX_KEY),

@@ -39,7 +39,8 @@ if (config.env === 'production') {
 // The demo logins are there before the server answers; the business data (assets, tenants, contracts, bills: about
 // 12 s on PGlite) is written once the server is up, and /healthz says `demo: "seeding"` until it is ready.
 let demoState: DemoState = 'off';
-const demoOrg = config.env !== 'production' && config.demo ? await seedDemoLogins(database.orm) : undefined;
+const demoOrg =
+  config.env !== 'production' && config.demo ? await underDemoSeedLock(() => seedDemoLogins(database.orm)) : undefined;
 
 const app = await buildApp({ config, database, pii, demoState: () => demoState });
 let scheduler: Scheduler | undefined;
@@ -81,43 +82,57 @@ if (demoOrg) {
   demoState = 'seeding';
   const started = performance.now();
   const orgId = demoOrg.orgId;
-  seedDemoBusiness(database.orm, { pii, orgId })
-    .then(async (created) => {
-      // A few months of rent paid online, posted through the simulators' notifications like any payment.
-      if (simulator) {
-        const paid = await seedDemoPayments(database.orm, {
-          payments: app.payments,
-          orgId,
-          simulatorUrl: config.simulators.publicUrl,
-        });
-        if (!paid.skipped) {
-          const { wechatpay, alipay, unionpay } = paid.orders;
-          created.push(
-            `${wechatpay + alipay + unionpay} 笔在线缴费（微信 ${wechatpay}、支付宝 ${alipay}、银联 ${unionpay}）`,
-          );
-        }
-        // The recent days reconciled against the simulators' statements, one difference left for finance.
-        const reconciled = await seedDemoReconciliation(database.orm, {
-          payments: app.payments,
-          orgId,
-          simulatorUrl: config.simulators.publicUrl,
-        });
-        if (!reconciled.skipped)
-          created.push(`${reconciled.runs} 个对账批次（${reconciled.openDifferences} 笔差异待处理）`);
+  underDemoSeedLock(async () => {
+    const created = await seedDemoBusiness(database.orm, { pii, orgId });
+    // A few months of rent paid online, posted through the simulators' notifications like any payment.
+    if (simulator) {
+      const paid = await seedDemoPayments(database.orm, {
+        payments: app.payments,
+        orgId,
+        simulatorUrl: config.simulators.publicUrl,
+      });
+      if (!paid.skipped) {
+        const { wechatpay, alipay, unionpay } = paid.orders;
+        created.push(
+          `${wechatpay + alipay + unionpay} 笔在线缴费（微信 ${wechatpay}、支付宝 ${alipay}、银联 ${unionpay}）`,
+        );
       }
-      return created;
-    })
-    .then(
-      (created) => {
-        demoState = 'ready';
-        const seconds = ((performance.now() - started) / 1000).toFixed(1);
-        if (created.length > 0) console.log(`演示数据已生成（${seconds} 秒）: ${created.join('，')}`);
-      },
-      (error: Error) => {
-        demoState = 'failed';
-        if (!stopping) app.log.error({ err: error }, 'demo seed failed');
-      },
-    );
+      // The recent days reconciled against the simulators' statements, one difference left for finance.
+      const reconciled = await seedDemoReconciliation(database.orm, {
+        payments: app.payments,
+        orgId,
+        simulatorUrl: config.simulators.publicUrl,
+      });
+      if (!reconciled.skipped)
+        created.push(`${reconciled.runs} 个对账批次（${reconciled.openDifferences} 笔差异待处理）`);
+    }
+    return created;
+  }).then(
+    (created) => {
+      demoState = 'ready';
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      if (created.length > 0) console.log(`演示数据已生成（${seconds} 秒）: ${created.join('，')}`);
+    },
+    (error: Error) => {
+      demoState = 'failed';
+      if (!stopping) app.log.error({ err: error }, 'demo seed failed');
+    },
+  );
+}
+
+/**
+ * The demo seed checks what exists and then writes: instances started together on one PostgreSQL take turns under
+ * an advisory lock, so the first seeds and the others find it done.
+ */
+async function underDemoSeedLock<T>(work: () => Promise<T>): Promise<T> {
+  return database.withSession(async (session) => {
+    await session.query('SELECT pg_advisory_lock(7263510002)');
+    try {
+      return await work();
+    } finally {
+      await session.query('SELECT pg_advisory_unlock(7263510002)');
+    }
+  });
 }
 
 let stopping = false;

@@ -17,6 +17,7 @@ import { installAccessControl, type RouteAccess } from './http/access.ts';
 import { installIdempotency } from './http/idempotency.ts';
 import { installMetrics } from './http/metrics.ts';
 import { AppError, installProblemHandlers, sendProblem } from './http/problem.ts';
+import { rateLimitStorage } from './http/rate-limit.ts';
 import { Problem } from './http/schemas.ts';
 import { installValidators } from './http/validation.ts';
 import { assetsRoutes } from './modules/assets/routes.ts';
@@ -150,7 +151,11 @@ export async function buildApp({
     },
   });
   await app.register(cookie);
+  // Shared by every instance through Redis when REDIS_URL is set (src/http/rate-limit.ts).
+  const rateLimits = await rateLimitStorage(config, app.log);
+  app.addHook('onClose', () => rateLimits.close());
   await app.register(rateLimit, {
+    ...rateLimits.options,
     global: false,
     errorResponseBuilder: (_request, context) => new AppError(429, 'too_many_requests', { after: context.after }),
   });

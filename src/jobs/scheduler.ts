@@ -29,10 +29,19 @@ export async function startScheduler(database: Database, jobs: ScheduledJob[], s
   });
   boss.on('error', (error) => console.error('[jobs]', error.message));
   await boss.start();
+  // pg-boss 10 creates a queue (its partition, then its row) without a lock: instances starting together on one
+  // PostgreSQL deadlocked in create_queue. They take turns, and a queue that exists is left alone.
+  await database.withSession(async (session) => {
+    await session.query('SELECT pg_advisory_lock(7263510003)');
+    try {
+      for (const job of jobs) if (!(await boss.getQueue(job.name))) await boss.createQueue(job.name);
+    } finally {
+      await session.query('SELECT pg_advisory_unlock(7263510003)');
+    }
+  });
   const handlers = new Map<string, ScheduledJob>();
   for (const job of jobs) {
     handlers.set(job.name, job);
-    await boss.createQueue(job.name);
     await boss.schedule(job.name, job.cron, {}, { tz: 'Asia/Shanghai' });
     await boss.work(job.name, { pollingIntervalSeconds: 2 }, async () => job.run());
   }
