@@ -22,7 +22,7 @@ const only = args.filter((arg) => !arg.startsWith('--'));
 const quick = flags.includes('--quick');
 const strict = flags.includes('--strict');
 /** A benchmark still running after this is killed and counted as failed. */
-const timeoutSeconds = Number(flags.find((arg) => arg.startsWith('--timeout='))?.slice(10) ?? (quick ? 180 : 3600));
+const timeoutSeconds = Number(flags.find((arg) => arg.startsWith('--timeout='))?.slice(10) ?? (quick ? 600 : 3600));
 
 const benchmarks = fs
   .readdirSync(benchDir)
