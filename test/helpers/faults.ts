@@ -88,8 +88,15 @@ export async function createFaultDatabase(serverUrl = SERVER_URL): Promise<Fault
   await onServer(serverUrl, `CREATE DATABASE ${name}`);
   const url = withDatabase(serverUrl, name);
   const database = await openDatabase({ url, poolSize: 4 });
-  await migrate(database);
-  const { orgId } = await seedDemoLogins(database.orm);
+  let orgId: string;
+  try {
+    await migrate(database);
+    orgId = (await seedDemoLogins(database.orm)).orgId;
+  } catch (error) {
+    await database.close().catch(() => {});
+    await onServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+    throw error;
+  }
   const keyring = randomKeyring();
   return {
     url,
