@@ -5,7 +5,8 @@
 // each contract's receivable (1122) equal its bills' outstanding amounts and the arrears-aging report's total, and no
 // amount be negative. The clock is the services' own (`Date` faked, nothing else), so "today" moves with the model.
 //
-// Fixed seed; FC_SEED, FC_RUNS (and FC_PATH to replay a shrunk case) explore further.
+// Fixed seed; FC_SEED, FC_RUNS, FC_COMMANDS (most commands a run) explore further, FC_SHRINK=true shrinks a failure
+// and FC_PATH replays it.
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -45,7 +46,7 @@ let db: Orm;
 
 const SEED = Number(process.env.FC_SEED ?? 20261126);
 const RUNS = Number(process.env.FC_RUNS ?? 25);
-const MAX_COMMANDS = 12;
+const MAX_COMMANDS = Number(process.env.FC_COMMANDS ?? 12);
 const START: CalendarDate = '2025-01-03';
 
 beforeAll(async () => {
@@ -53,7 +54,7 @@ beforeAll(async () => {
   db = t.database.orm;
   // Only Date: timers, the database drivers and fast-check keep real time.
   vi.useFakeTimers({ toFake: ['Date'] });
-});
+}, 180_000);
 afterAll(async () => {
   vi.useRealTimers();
   await t?.close();
@@ -797,28 +798,32 @@ const commands = [
 ];
 
 describe('the ledger against a model, after every step', () => {
-  it('agrees with the model and keeps its invariants over random sequences', async () => {
-    const started = performance.now();
-    await fc.assert(
-      fc.asyncProperty(fc.commands(commands, { maxCommands: MAX_COMMANDS, size: 'max' }), (steps) =>
-        fc.asyncModelRun(setup, steps),
-      ),
-      {
-        seed: SEED,
-        numRuns: RUNS,
-        endOnFailure: process.env.FC_SHRINK !== 'true',
-        ...(process.env.FC_PATH ? { path: process.env.FC_PATH } : {}),
-      },
-    );
-    console.log(
-      JSON.stringify({
-        name: 'model-test',
-        db: t.kind,
-        seed: SEED,
-        ...stats,
-        invariantsPerStep: Math.round(stats.invariantChecks / stats.stepsChecked),
-        seconds: Math.round((performance.now() - started) / 100) / 10,
-      }),
-    );
-  }, 180_000);
+  it(
+    'agrees with the model and keeps its invariants over random sequences',
+    async () => {
+      const started = performance.now();
+      await fc.assert(
+        fc.asyncProperty(fc.commands(commands, { maxCommands: MAX_COMMANDS, size: 'max' }), (steps) =>
+          fc.asyncModelRun(setup, steps),
+        ),
+        {
+          seed: SEED,
+          numRuns: RUNS,
+          endOnFailure: process.env.FC_SHRINK !== 'true',
+          ...(process.env.FC_PATH ? { path: process.env.FC_PATH } : {}),
+        },
+      );
+      console.log(
+        JSON.stringify({
+          name: 'model-test',
+          db: t.kind,
+          seed: SEED,
+          ...stats,
+          invariantsPerStep: Math.round(stats.invariantChecks / stats.stepsChecked),
+          seconds: Math.round((performance.now() - started) / 100) / 10,
+        }),
+      );
+    },
+    Math.max(180_000, RUNS * MAX_COMMANDS * 1_000),
+  );
 });
