@@ -559,6 +559,119 @@ export const contractRegister = defineReport<ContractRegisterFilter>({
   orderBy: sql`"endDate", number`,
 });
 
+// ── 资产收入 income by asset ─────────────────────────────────────────────────────────────────────────────────────
+
+interface IncomeFilter extends Record<string, unknown> {
+  from: string;
+  to: string;
+  asOf: string;
+  projectId?: string;
+  type?: string;
+}
+
+/**
+ * One money column of the bills split over each bill's units (`parts`: one row per bill and unit with `weight`,
+ * `weights` = the bill's sum of weights, `position`): each unit gets floor(x × weight ÷ weights), and the fen left
+ * over go one each to the units with the largest remainders (ties: the contract's order of units), so the parts of
+ * every bill add up to it exactly.
+ */
+function splitColumn(column: string) {
+  const x = sql.raw(column);
+  const floor = sql.raw(`${column}_floor`);
+  const remainder = sql.raw(`${column}_remainder`);
+  return {
+    floors: sql`floor(${x} * weight / weights) AS ${floor},
+                ${x} * weight - floor(${x} * weight / weights) * weights AS ${remainder}`,
+    share: sql`${floor} + CASE WHEN row_number() OVER (PARTITION BY bill_id ORDER BY ${remainder} DESC, position)
+                                    <= ${x} - sum(${floor}) OVER (PARTITION BY bill_id) THEN 1 ELSE 0 END`,
+  };
+}
+
+export const incomeByAsset = defineReport<IncomeFilter>({
+  name: 'income-by-asset',
+  title: { zh: '资产收入统计', en: 'Income by asset' },
+  description:
+    '每个可出租资产在所选期间（按应缴日期，默认本年）的租金与杂费收入：应收（含税）、其中不含税收入与税额、截至日期前已收本金与未收。' +
+    '押金不是收入，不列；作废账单不列。一份合同租赁多个资产时，每张账单按各资产面积占比分摊（有资产未登记面积时平均分摊），' +
+    '分摊到分，余下的分按余数从大到小逐个分给各资产，各资产之和恰等于账单金额。未出租也无收入的资产以零列出（已处置的除外）。',
+  filters: {
+    from: OptionalDate('应缴日期起（默认本年 1 月 1 日）'),
+    to: OptionalDate('应缴日期止（默认截至日期）'),
+    asOf: OptionalDate('已收统计截至日期（默认今天）'),
+    projectId: Uuid('项目'),
+    type: literals(LEASABLE_TYPES, 'unit 房间/铺位 · land 土地 · parking 车位 · warehouse 仓库 · factory 厂房'),
+  },
+  filterLabels: LABELS,
+  columns: [
+    { key: 'assetCode', zh: '资产编号', en: 'Code', kind: 'text' },
+    { key: 'assetName', zh: '资产名称', en: 'Name', kind: 'text', width: 24 },
+    { key: 'type', zh: '类型', en: 'Type', kind: 'text', labels: ASSET_TYPE_LABELS, width: 12 },
+    { key: 'projectName', zh: '项目', en: 'Project', kind: 'text' },
+    { key: 'areaSqm', zh: '面积（㎡）', en: 'Area (m²)', kind: 'area', total: true },
+    { key: 'billCount', zh: '账单数', en: 'Bills', kind: 'integer', total: true, width: 10 },
+    { key: 'billedFen', zh: '应收（含税）', en: 'Billed incl. VAT', kind: 'fen', total: true },
+    { key: 'netFen', zh: '不含税收入', en: 'Income excl. VAT', kind: 'fen', total: true },
+    { key: 'taxFen', zh: '税额', en: 'VAT', kind: 'fen', total: true },
+    { key: 'collectedFen', zh: '已收本金', en: 'Collected', kind: 'fen', total: true },
+    { key: 'outstandingFen', zh: '未收本金', en: 'Outstanding', kind: 'fen', total: true },
+    {
+      key: 'collectionRate',
+      zh: '收缴率',
+      en: 'Collection rate',
+      kind: 'percent',
+      ratio: { numerator: 'collectedFen', denominator: 'billedFen' },
+      width: 10,
+    },
+  ],
+  prepare(filters, today) {
+    const asOf = filters.asOf ?? today;
+    const from = filters.from ?? firstOfYear(asOf);
+    const to = filters.to ?? asOf;
+    checkRange(from, to);
+    return { ...filters, from, to, asOf };
+  },
+  source(f, reader) {
+    const collected = collectedThrough(sql`b`, f.asOf, reader.today, false);
+    const [amount, net, paid] = ['amount_fen', 'net_fen', 'paid_fen'].map(splitColumn) as [
+      ReturnType<typeof splitColumn>,
+      ReturnType<typeof splitColumn>,
+      ReturnType<typeof splitColumn>,
+    ];
+    return sql`SELECT * FROM (WITH RECURSIVE ${assetTree(reader.orgId)},
+      parts AS (
+        SELECT b.id AS bill_id, ca.asset_id, ca.position, b.amount_fen, b.net_fen, ${collected} AS paid_fen,
+               CASE WHEN bool_or(coalesce(a.area_sqm, 0) = 0) OVER bill THEN 1 ELSE a.area_sqm END AS weight,
+               CASE WHEN bool_or(coalesce(a.area_sqm, 0) = 0) OVER bill THEN count(*) OVER bill
+                    ELSE sum(a.area_sqm) OVER bill END AS weights
+          FROM bills b
+          JOIN contract_assets ca ON ca.contract_id = b.contract_id
+          JOIN assets a ON a.id = ca.asset_id
+         WHERE b.org_id = ${reader.orgId} AND b.status <> 'void' AND b.kind <> 'deposit'
+           AND b.due_date BETWEEN ${f.from}::date AND ${f.to}::date
+        WINDOW bill AS (PARTITION BY b.id)),
+      floors AS (SELECT *, ${amount.floors}, ${net.floors}, ${paid.floors} FROM parts),
+      shares AS (
+        SELECT asset_id, ${amount.share} AS amount, ${net.share} AS net, ${paid.share} AS paid FROM floors),
+      income AS (
+        SELECT asset_id, count(*) AS bills, sum(amount) AS amount, sum(net) AS net, sum(paid) AS paid
+          FROM shares GROUP BY asset_id)
+      SELECT a.code AS "assetCode", a.name AS "assetName", a.type, pt.project_name AS "projectName",
+             a.area_sqm::text AS "areaSqm", coalesce(i.bills, 0) AS "billCount",
+             coalesce(i.amount, 0)::bigint AS "billedFen", coalesce(i.net, 0)::bigint AS "netFen",
+             coalesce(i.amount - i.net, 0)::bigint AS "taxFen", coalesce(i.paid, 0)::bigint AS "collectedFen",
+             coalesce(i.amount - i.paid, 0)::bigint AS "outstandingFen"
+        FROM assets a
+        LEFT JOIN asset_tree pt ON pt.asset_id = a.id
+        LEFT JOIN income i ON i.asset_id = a.id
+       WHERE a.org_id = ${reader.orgId} AND a.type IN (${leasableTypesSql})
+         AND (a.status <> 'disposed' OR i.asset_id IS NOT NULL)
+         ${optional(f.projectId, sql`AND pt.project_id = ${f.projectId}::uuid`)}
+         ${optional(f.type, sql`AND a.type = ${f.type}`)}
+      ) income_by_asset`;
+  },
+  orderBy: sql`"billedFen" DESC, "assetCode"`,
+});
+
 export const REPORTS: readonly ReportDefinition[] = [
   rentRoll,
   arrearsAging,
@@ -567,4 +680,5 @@ export const REPORTS: readonly ReportDefinition[] = [
   paymentsReceived,
   assetRegister,
   contractRegister,
+  incomeByAsset,
 ];
