@@ -340,6 +340,7 @@ describe('dashboard', () => {
       'vacancies',
       'asset-register',
       'contract-register',
+      'income-by-asset',
     ]) {
       expect(document.paths[`/api/v1/reports/${name}`]?.get, name).toBeDefined();
       expect(document.paths[`/api/v1/reports/${name}.xlsx`]?.get, name).toBeDefined();
