@@ -1,4 +1,5 @@
 // `npm run cli -- <command>`: operations that run beside the server, on the database the configuration names.
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Config, loadConfig } from './config.ts';
@@ -112,6 +113,77 @@ export const piiNewKey: Command = async (_database, args, out) => {
   return 0;
 };
 
+/** Writes the embedded database (PGlite) as one tarball of its data directory; the server must be stopped. */
+export async function writePgliteBackup(database: Database, file: string): Promise<number> {
+  if (!database.dumpDataDir)
+    throw new Error('backup 只用于内置数据库（PGlite）；PostgreSQL 请用 pg_dump -Fc，见 docs/backup-restore.md');
+  const dump = await database.dumpDataDir();
+  const bytes = Buffer.from(await dump.arrayBuffer());
+  const partial = `${file}.partial`;
+  fs.writeFileSync(partial, bytes, { mode: 0o600 });
+  fs.renameSync(partial, file);
+  return bytes.length;
+}
+
+/** Opens a new embedded database from a backup, in `dataDir` (a PGlite data directory that must not exist yet). */
+export async function restorePgliteBackup(file: string, dataDir: string): Promise<Database> {
+  if (fs.existsSync(dataDir) && fs.readdirSync(dataDir).length > 0) {
+    throw new Error(`${dataDir} 已有数据库：请先停止服务并把它移走（保留到新库校验通过），再恢复`);
+  }
+  return openDatabase({ dataDir, pgliteTemplate: new Blob([fs.readFileSync(file)]) });
+}
+
+/** `backup <file>`: the embedded database into one file (stop the server first: PGlite allows one process). */
+const backup = async (config: Config, args: string[], out: (line: string) => void): Promise<number> => {
+  const file = args[0];
+  if (!file || config.databaseUrl) {
+    out(
+      config.databaseUrl
+        ? 'backup 只用于内置数据库（PGlite）；PostgreSQL 请用 pg_dump -Fc，见 docs/backup-restore.md'
+        : '用法: npm run cli -- backup <文件.tar>（先停止服务）',
+    );
+    return 2;
+  }
+  const database = await openDatabase({ dataDir: path.join(config.dataDir, 'pglite') });
+  try {
+    const bytes = await writePgliteBackup(database, path.resolve(file));
+    out(`已备份内置数据库到 ${path.resolve(file)}（${(bytes / 1024 / 1024).toFixed(1)} MB）`);
+    out(
+      `密钥不在备份中：请另行备份 PII_KEYS / PII_INDEX_KEY（或 ${path.join(config.dataDir, 'secrets.json')}）和 PAY_LINK_KEY`,
+    );
+  } finally {
+    await database.close();
+  }
+  return 0;
+};
+
+/** `restore <file>`: a backup into DATA_DIR/pglite (which must not exist), then the audit chains checked. */
+const restore = async (config: Config, args: string[], out: (line: string) => void): Promise<number> => {
+  const file = args[0];
+  if (!file || config.databaseUrl || !fs.existsSync(file)) {
+    out(
+      config.databaseUrl
+        ? 'restore 只用于内置数据库（PGlite）；PostgreSQL 请用 pg_restore，见 docs/backup-restore.md'
+        : '用法: npm run cli -- restore <备份文件>（先停止服务，并移走 DATA_DIR/pglite）',
+    );
+    return 2;
+  }
+  const database = await restorePgliteBackup(path.resolve(file), path.join(config.dataDir, 'pglite'));
+  try {
+    await migrate(database);
+    out(`已恢复到 ${path.join(config.dataDir, 'pglite')}`);
+    return await auditVerify(database, [], out);
+  } finally {
+    await database.close();
+  }
+};
+
+/** Commands that open (or make) the database files themselves, before any migration. */
+const fileCommands: Record<string, (config: Config, args: string[], out: (line: string) => void) => Promise<number>> = {
+  backup,
+  restore,
+};
+
 const commands: Record<string, (config: Config) => Command> = {
   'audit:verify': () => auditVerify,
   'user:create': () => userCreate,
@@ -122,14 +194,26 @@ const commands: Record<string, (config: Config) => Command> = {
 async function main() {
   const [name, ...args] = process.argv.slice(2);
   const makeCommand = name ? commands[name] : undefined;
-  if (!makeCommand) {
-    console.error(`用法: npm run cli -- <${Object.keys(commands).join(' | ')}> [参数]`);
+  const fileCommand = name ? fileCommands[name] : undefined;
+  if (!makeCommand && !fileCommand) {
+    console.error(
+      `用法: npm run cli -- <${[...Object.keys(commands), ...Object.keys(fileCommands)].join(' | ')}> [参数]`,
+    );
     process.exit(2);
   }
   const config = loadConfig();
+  if (fileCommand) {
+    try {
+      process.exitCode = await fileCommand(config, args, (line) => console.log(line));
+    } catch (error) {
+      console.error((error as Error).message);
+      process.exitCode = 1;
+    }
+    return;
+  }
   let command: Command;
   try {
-    command = makeCommand(config);
+    command = makeCommand!(config);
   } catch (error) {
     console.error((error as Error).message);
     process.exit(1);

@@ -28,12 +28,13 @@ export async function startScheduler(database: Database, jobs: ScheduledJob[], s
     migrate: true,
   });
   boss.on('error', (error) => console.error('[jobs]', error.message));
-  await boss.start();
-  // pg-boss 10 creates a queue (its partition, then its row) without a lock: instances starting together on one
-  // PostgreSQL deadlocked in create_queue. They take turns, and a queue that exists is left alone.
+  // pg-boss 10 creates its schema and each queue (a partition, then a row) without a lock: instances starting
+  // together on one PostgreSQL failed on the schema ("pgboss" already exists) or deadlocked in create_queue. They take
+  // turns, and a queue that exists is left alone.
   await database.withSession(async (session) => {
     await session.query('SELECT pg_advisory_lock(7263510003)');
     try {
+      await boss.start();
       for (const job of jobs) if (!(await boss.getQueue(job.name))) await boss.createQueue(job.name);
     } finally {
       await session.query('SELECT pg_advisory_unlock(7263510003)');
