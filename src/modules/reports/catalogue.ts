@@ -267,6 +267,13 @@ export const collection = defineReport<CollectionFilter>({
     tenantId: Uuid('承租方'),
   },
   filterLabels: LABELS,
+  choiceLabels: {
+    groupBy: {
+      month: { zh: '按月', en: 'By month' },
+      project: { zh: '按项目', en: 'By project' },
+      assetType: { zh: '按资产类型', en: 'By asset type' },
+    },
+  },
   columns: [
     // The group is a month (its own label), a project id (its name beside it) or an asset type code (labelled in both
     // languages): one of the pair is read.

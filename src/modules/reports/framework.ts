@@ -63,6 +63,8 @@ export interface ReportDefinition<F extends Record<string, unknown> = Record<str
   filters: TProperties;
   /** Labels of the filters, for the export's title row. */
   filterLabels: Record<string, Label>;
+  /** Labels of a choice filter's codes where no column of the same key labels them. */
+  choiceLabels?: Record<string, Record<string, Label>>;
   columns: readonly ReportColumn[];
   /** Defaults filled in and cross-field rules checked (throws AppError 400). */
   prepare(filters: F, today: string): F;
@@ -95,6 +97,50 @@ export interface ReportColumnView {
   zh: string;
   en: string;
   labels?: Record<string, Label>;
+}
+
+/** How a console asks for a filter: a date, a choice among labelled codes, a record to pick, a number, a yes/no. */
+export type FilterControl = 'date' | 'choice' | 'tenant' | 'project' | 'contract' | 'boolean' | 'integer';
+
+export interface ReportFilterView extends Label {
+  key: string;
+  control: FilterControl;
+  /** The codes a choice offers, labelled. */
+  options?: ({ value: string } & Label)[];
+  minimum?: number;
+  maximum?: number;
+}
+
+/**
+ * A filter as the catalogue describes it, read off its query-string schema: a date, a uuid naming a tenant, project
+ * or contract (by its key), a boolean, an integer with its bounds, or a union of codes labelled like the column of
+ * the same key (or by `choiceLabels`).
+ */
+export function filterView(definition: ReportDefinition, key: string): ReportFilterView {
+  const schema = definition.filters[key] as {
+    format?: string;
+    type?: string;
+    anyOf?: { const: string }[];
+    minimum?: number;
+    maximum?: number;
+  };
+  const label = definition.filterLabels[key] ?? { zh: key, en: key };
+  if (schema.format === 'date') return { key, ...label, control: 'date' };
+  if (schema.format === 'uuid') return { key, ...label, control: key.replace(/Id$/, '') as FilterControl };
+  if (schema.type === 'boolean') return { key, ...label, control: 'boolean' };
+  if (schema.type === 'integer') {
+    return { key, ...label, control: 'integer', minimum: schema.minimum, maximum: schema.maximum };
+  }
+  const labels = definition.choiceLabels?.[key] ?? definition.columns.find((column) => column.key === key)?.labels;
+  return {
+    key,
+    ...label,
+    control: 'choice',
+    options: (schema.anyOf ?? []).map(({ const: value }) => ({
+      value,
+      ...(labels?.[value] ?? { zh: value, en: value }),
+    })),
+  };
 }
 
 export const columnViews = (columns: readonly ReportColumn[]): ReportColumnView[] =>

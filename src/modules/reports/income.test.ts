@@ -150,6 +150,37 @@ describe('income by asset', () => {
     expect(values).toEqual([600.01, 400, 50.01, 50, 0, 1100.02]);
   });
 
+  it('is in the catalogue, each filter described with the control that asks for it', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/api/v1/reports', headers: await t.as('shenji') });
+    expect(response.statusCode, response.body).toBe(200);
+    const catalogue = response.json() as { name: string; filters: Json[] }[];
+    const income = catalogue.find((entry) => entry.name === 'income-by-asset')!;
+    expect(income.filters.map((filter) => [filter.key, filter.control])).toEqual([
+      ['from', 'date'],
+      ['to', 'date'],
+      ['asOf', 'date'],
+      ['projectId', 'project'],
+      ['type', 'choice'],
+    ]);
+    expect(income.filters.at(-1)!.options).toContainEqual({ value: 'parking', zh: '车位', en: 'Parking' });
+    const filterOf = (report: string, key: string) =>
+      catalogue.find((entry) => entry.name === report)!.filters.find((filter) => filter.key === key)!;
+    expect(filterOf('collection', 'groupBy').options).toEqual([
+      { value: 'month', zh: '按月', en: 'By month' },
+      { value: 'project', zh: '按项目', en: 'By project' },
+      { value: 'assetType', zh: '按资产类型', en: 'By asset type' },
+    ]);
+    expect(filterOf('arrears-aging', 'overdueOnly').control).toBe('boolean');
+    expect(filterOf('arrears-aging', 'tenantId').control).toBe('tenant');
+    expect(filterOf('rent-roll', 'contractId').control).toBe('contract');
+    expect(filterOf('vacancies', 'minDays')).toMatchObject({ control: 'integer', minimum: 0, maximum: 36500 });
+    expect(filterOf('rent-roll', 'status').options).toContainEqual({
+      value: 'partial',
+      zh: '部分缴纳',
+      en: 'Partly paid',
+    });
+  });
+
   it('refuses a range that ends before it starts', async () => {
     const response = await t.app.inject({
       method: 'GET',

@@ -7,7 +7,7 @@ import { sendDownload } from '../../http/files.ts';
 import { languageOf } from '../../http/messages.ts';
 import { errorResponses } from '../../http/schemas.ts';
 import { REPORTS } from './catalogue.ts';
-import { columnViews, headerOf } from './framework.ts';
+import { columnViews, filterView, headerOf } from './framework.ts';
 import { CatalogueSchema, DashboardQuery, DashboardSchema, ReportPageSchema, reportQuery } from './schema.ts';
 import { readerOf, reportsService } from './service.ts';
 import { SupervisionQuery, SupervisionSchema, supervisionExport, supervisionRange } from './supervision.ts';
@@ -45,10 +45,7 @@ export const reportsRoutes: FastifyPluginAsyncTypebox<{ db: Orm; pii: PiiCipher 
         title: report.title,
         description: report.description,
         columns: columnViews(report.columns),
-        filters: Object.keys(report.filters).map((key) => ({
-          key,
-          ...(report.filterLabels[key] ?? { zh: key, en: key }),
-        })),
+        filters: Object.keys(report.filters).map((key) => filterView(report, key)),
       })),
   );
 

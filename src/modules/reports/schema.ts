@@ -37,7 +37,26 @@ export const CatalogueSchema = Type.Array(
     title: Label,
     description: Type.String(),
     columns: Type.Array(ColumnSchema),
-    filters: Type.Array(Type.Object({ key: Type.String(), zh: Type.String(), en: Type.String() })),
+    filters: Type.Array(
+      Type.Object({
+        key: Type.String(),
+        zh: Type.String(),
+        en: Type.String(),
+        control: Type.Union(
+          ['date', 'choice', 'tenant', 'project', 'contract', 'boolean', 'integer'].map((control) =>
+            Type.Literal(control),
+          ),
+          { description: '输入方式：日期、代码选择、选承租方/项目/合同、是否、整数' },
+        ),
+        options: Type.Optional(
+          Type.Array(Type.Object({ value: Type.String(), zh: Type.String(), en: Type.String() }), {
+            description: '选择项（control 为 choice 时）',
+          }),
+        ),
+        minimum: Type.Optional(Type.Number()),
+        maximum: Type.Optional(Type.Number()),
+      }),
+    ),
   }),
 );
 

@@ -166,9 +166,6 @@ const zh = {
   'voucher.mapping.readOnly': '仅有“系统设置”权限的用户可以修改科目对照。',
   'voucher.mapping.incomplete': '科目 {code} 的财务软件编码与名称须同时填写或同时留空',
   'voucher.mapping.saved': '科目对照已保存',
-  'report.groupBy.month': '按月',
-  'report.groupBy.project': '按项目',
-  'report.groupBy.assetType': '按资产类型',
   'report.about.rent-roll': '每份合同每期账单的应收、违约金、已收与未收，按应缴日期筛选（默认本年）。',
   'report.about.arrears-aging':
     '截至日期每张未结清账单的欠费、逾期天数与账龄分段（未到期、1–30、31–90、91–180、181–365、365 天以上），合计等于应收账款余额。',
@@ -1623,9 +1620,6 @@ const en: Record<MessageKey, string> = {
   'voucher.mapping.readOnly': 'Only users with the settings permission can change the account mapping.',
   'voucher.mapping.incomplete': 'Account {code}: fill in both the external code and name, or neither',
   'voucher.mapping.saved': 'Account mapping saved',
-  'report.groupBy.month': 'By month',
-  'report.groupBy.project': 'By project',
-  'report.groupBy.assetType': 'By asset type',
   'report.about.rent-roll':
     'Billed, penalty, collected and outstanding for every bill of every contract, by due date (this year by default).',
   'report.about.arrears-aging':

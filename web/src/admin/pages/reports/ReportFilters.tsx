@@ -1,40 +1,20 @@
-// A report's search form, built from the filters the catalogue names: dates, choices (the codes of the column with
-// the same key, or a fixed list), tenants, projects and contracts to pick, a number, a yes/no. The filter lives in the
+// A report's search form, built from the filters the catalogue describes: dates, choices among labelled codes,
+// tenants, projects and contracts to pick, a number, a yes/no. The filter lives in the
 // URL, so a drill-through from the dashboard and a shared link open the same rows.
 
 import { Button, Card, Checkbox, Col, DatePicker, Form, InputNumber, Row, Select, Space } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
-import type { MessageKey } from '../../i18n.ts';
 import { useI18n } from '../../language.tsx';
 import { assetsApi } from '../assets/assets-api.ts';
 import { contractsApi } from '../contracts/contracts-api.ts';
 import { tenantsApi } from '../tenants/tenants-api.ts';
-import { codeLabel, labelOf } from './report-format.ts';
+import { labelOf } from './report-format.ts';
 import type { ReportFilter, ReportInfo } from './reports-api.ts';
 
 export type FilterValues = Record<string, string>;
 
 type Option = { value: string; label: string };
-type Control = 'date' | 'choice' | 'tenant' | 'project' | 'contract' | 'boolean' | 'integer';
-
-const DATE_KEYS = new Set(['asOf', 'from', 'to', 'endFrom', 'endTo']);
-const LEASABLE_TYPES = ['unit', 'land', 'parking', 'warehouse', 'factory'];
-const GROUP_BY: Record<string, MessageKey> = {
-  month: 'report.groupBy.month',
-  project: 'report.groupBy.project',
-  assetType: 'report.groupBy.assetType',
-};
-
-function controlOf(filter: ReportFilter): Control {
-  if (DATE_KEYS.has(filter.key)) return 'date';
-  if (filter.key === 'tenantId') return 'tenant';
-  if (filter.key === 'projectId') return 'project';
-  if (filter.key === 'contractId') return 'contract';
-  if (filter.key === 'overdueOnly') return 'boolean';
-  if (filter.key === 'minDays') return 'integer';
-  return 'choice';
-}
 
 type Lists = Record<'tenant' | 'project' | 'contract', Option[]>;
 
@@ -43,12 +23,12 @@ function useLists(report: ReportInfo): Lists {
   const [lists, setLists] = useState<Lists>({ tenant: [], project: [], contract: [] });
   useEffect(() => {
     let live = true;
-    const keys = new Set(report.filters.map((filter) => filter.key));
+    const keys = new Set(report.filters.map((filter) => filter.control));
     const load = (key: keyof Lists, fetch: () => Promise<Option[]>) =>
       fetch()
         .then((options) => live && setLists((current) => ({ ...current, [key]: options })))
         .catch(() => undefined);
-    if (keys.has('tenantId')) {
+    if (keys.has('tenant')) {
       void load('tenant', () =>
         tenantsApi
           .list({ page: 1, pageSize: 200 })
@@ -57,14 +37,14 @@ function useLists(report: ReportInfo): Lists {
           ),
       );
     }
-    if (keys.has('projectId')) {
+    if (keys.has('project')) {
       void load('project', () =>
         assetsApi
           .list({ page: 1, pageSize: 200, type: 'project' })
           .then((page) => page.items.map((asset) => ({ value: asset.id, label: asset.name }))),
       );
     }
-    if (keys.has('contractId')) {
+    if (keys.has('contract')) {
       void load('contract', () =>
         contractsApi
           .list({ page: 1, pageSize: 200 })
@@ -87,7 +67,7 @@ function toForm(report: ReportInfo, values: FilterValues): FormValues {
   for (const filter of report.filters) {
     const value = values[filter.key];
     if (value === undefined) continue;
-    const control = controlOf(filter);
+    const { control } = filter;
     if (control === 'date') form[filter.key] = dayjs(value);
     else if (control === 'boolean') form[filter.key] = value === 'true';
     else if (control === 'integer') form[filter.key] = Number(value);
@@ -124,15 +104,11 @@ export function ReportFilters({
     form.setFieldsValue(toForm(report, values));
   }, [form, report, values]);
 
-  const choices = (filter: ReportFilter): Option[] => {
-    if (filter.key === 'groupBy') return Object.entries(GROUP_BY).map(([value, key]) => ({ value, label: t(key) }));
-    const labels = report.columns.find((column) => column.key === filter.key)?.labels ?? {};
-    const codes = report.name === 'vacancies' && filter.key === 'type' ? LEASABLE_TYPES : Object.keys(labels);
-    return codes.map((code) => ({ value: code, label: codeLabel(labels, code, language) }));
-  };
+  const choices = (filter: ReportFilter): Option[] =>
+    (filter.options ?? []).map((option) => ({ value: option.value, label: labelOf(option, language) }));
 
   const input = (filter: ReportFilter) => {
-    const control = controlOf(filter);
+    const { control } = filter;
     const placeholder = t('report.filter.any');
     switch (control) {
       case 'date':
@@ -140,7 +116,7 @@ export function ReportFilters({
       case 'boolean':
         return <Checkbox>{labelOf(filter, language)}</Checkbox>;
       case 'integer':
-        return <InputNumber min={0} max={36500} precision={0} style={{ width: '100%' }} />;
+        return <InputNumber min={filter.minimum} max={filter.maximum} precision={0} style={{ width: '100%' }} />;
       case 'choice':
         return <Select allowClear placeholder={placeholder} options={choices(filter)} />;
       default: {
@@ -171,8 +147,8 @@ export function ReportFilters({
             <Col key={filter.key} xs={24} sm={12} lg={8} xl={6}>
               <Form.Item
                 name={filter.key}
-                label={controlOf(filter) === 'boolean' ? ' ' : labelOf(filter, language)}
-                valuePropName={controlOf(filter) === 'boolean' ? 'checked' : 'value'}
+                label={filter.control === 'boolean' ? ' ' : labelOf(filter, language)}
+                valuePropName={filter.control === 'boolean' ? 'checked' : 'value'}
               >
                 {input(filter)}
               </Form.Item>

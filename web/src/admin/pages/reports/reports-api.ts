@@ -19,8 +19,15 @@ export interface ReportColumn {
   labels?: Record<string, Label>;
 }
 
+/** How the form asks for a filter, as the catalogue says (GET /reports). */
+export type FilterControl = 'date' | 'choice' | 'tenant' | 'project' | 'contract' | 'boolean' | 'integer';
+
 export interface ReportFilter extends Label {
   key: string;
+  control: FilterControl;
+  options?: ({ value: string } & Label)[];
+  minimum?: number;
+  maximum?: number;
 }
 
 export interface ReportInfo {
