@@ -17,6 +17,7 @@ import { ASSET_COLUMNS } from '../src/modules/assets/spreadsheet.ts';
 import { TENANT_COLUMNS } from '../src/modules/tenants/spreadsheet.ts';
 import { buildApp } from '../src/server.ts';
 import { multipartFile, workbookOf, XLSX } from '../test/helpers/uploads.ts';
+import { postgresReachable } from './_figure.ts';
 
 const POSTGRES_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const n = process.argv.includes('--quick') ? 1000 : 5000;
@@ -43,17 +44,6 @@ function tenantRows(count: number): Row[] {
     const birth = `19${60 + (i % 40)}-${month}-${String((Math.floor(i / 480) % 28) + 1).padStart(2, '0')}`;
     return ['个人', `基准${i}`, makeResidentId(['500118', '500116', '500151'][i % 3]!, birth, i % 1000), null, phone];
   });
-}
-
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function run(kind: 'pglite' | 'postgres') {

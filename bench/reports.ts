@@ -16,6 +16,7 @@ import { chinaDate } from '../src/domain/calendar.ts';
 import { dashboard, dashboardParts } from '../src/modules/reports/dashboard.ts';
 import type { ReportContext, ReportReader } from '../src/modules/reports/framework.ts';
 import { compactBillDueTotals } from '../src/modules/reports/summaries.ts';
+import { postgresReachable } from './_figure.ts';
 
 const SERVER_URL =
   process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
@@ -250,17 +251,7 @@ async function main() {
   }
 }
 
-const reachable = await (async () => {
-  const client = new pg.Client({ connectionString: SERVER_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (!reachable) {
+if (!(await postgresReachable(SERVER_URL))) {
   console.error(`PostgreSQL not reachable at ${SERVER_URL}: the reports benchmark needs it`);
 } else {
   await main();

@@ -5,7 +5,7 @@ import { maskPhone } from '../../domain/masking.ts';
 import { AppError } from '../../http/problem.ts';
 import { DateString } from '../../http/schemas.ts';
 import { AGING_BUCKET_KEYS, AGING_LABELS, agingBucketSql } from './aging.ts';
-import { defineReport, type Label, type ReportDefinition, type Row } from './framework.ts';
+import { defineReport, type Label, type ReportColumn, type ReportDefinition, type Row } from './framework.ts';
 import {
   ASSET_STATUS_LABELS,
   ASSET_TYPE_LABELS,
@@ -61,6 +61,16 @@ function checkRange(from: string, to: string) {
     throw new AppError(400, 'report_range_too_long', { from, to, years: 10 });
   }
 }
+
+/** 收缴率: collected ÷ billed, in a row and in the totals alike. */
+const COLLECTION_RATE: ReportColumn = {
+  key: 'collectionRate',
+  zh: '收缴率',
+  en: 'Collection rate',
+  kind: 'percent',
+  ratio: { numerator: 'collectedFen', denominator: 'billedFen' },
+  width: 10,
+};
 
 const optional = (condition: unknown, clause: SQL) => (condition === undefined ? sql`` : clause);
 
@@ -290,14 +300,7 @@ export const collection = defineReport<CollectionFilter>({
     { key: 'billedFen', zh: '应收本金', en: 'Billed', kind: 'fen', total: true },
     { key: 'collectedFen', zh: '已收本金', en: 'Collected', kind: 'fen', total: true },
     { key: 'outstandingFen', zh: '未收本金', en: 'Outstanding', kind: 'fen', total: true },
-    {
-      key: 'collectionRate',
-      zh: '收缴率',
-      en: 'Collection rate',
-      kind: 'percent',
-      ratio: { numerator: 'collectedFen', denominator: 'billedFen' },
-      width: 10,
-    },
+    COLLECTION_RATE,
   ],
   prepare(filters, today) {
     const asOf = filters.asOf ?? today;
@@ -621,14 +624,7 @@ export const incomeByAsset = defineReport<IncomeFilter>({
     { key: 'taxFen', zh: '税额', en: 'VAT', kind: 'fen', total: true },
     { key: 'collectedFen', zh: '已收本金', en: 'Collected', kind: 'fen', total: true },
     { key: 'outstandingFen', zh: '未收本金', en: 'Outstanding', kind: 'fen', total: true },
-    {
-      key: 'collectionRate',
-      zh: '收缴率',
-      en: 'Collection rate',
-      kind: 'percent',
-      ratio: { numerator: 'collectedFen', denominator: 'billedFen' },
-      width: 10,
-    },
+    COLLECTION_RATE,
   ],
   prepare(filters, today) {
     const asOf = filters.asOf ?? today;
