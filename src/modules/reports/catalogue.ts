@@ -347,6 +347,19 @@ export const collection = defineReport<CollectionFilter>({
   orderBy: sql`"group"`,
 });
 
+/** A leasable unit as the vacancies and income reports list it. */
+const UNIT_COLUMNS: readonly ReportColumn[] = [
+  { key: 'assetCode', zh: '资产编号', en: 'Code', kind: 'text' },
+  { key: 'assetName', zh: '资产名称', en: 'Name', kind: 'text', width: 24 },
+  { key: 'type', zh: '类型', en: 'Type', kind: 'text', labels: ASSET_TYPE_LABELS, width: 12 },
+  { key: 'projectName', zh: '项目', en: 'Project', kind: 'text' },
+  { key: 'areaSqm', zh: '面积（㎡）', en: 'Area (m²)', kind: 'area', total: true },
+];
+const LEASABLE_TYPE_FILTER = literals(
+  LEASABLE_TYPES,
+  'unit 房间/铺位 · land 土地 · parking 车位 · warehouse 仓库 · factory 厂房',
+);
+
 // ── 空置房源 vacancies ────────────────────────────────────────────────────────────────────────────────────────────
 
 interface VacancyFilter extends Record<string, unknown> {
@@ -365,16 +378,12 @@ export const vacancies = defineReport<VacancyFilter>({
   filters: {
     asOf: OptionalDate('截至日期（默认今天）'),
     projectId: Uuid('项目'),
-    type: literals(LEASABLE_TYPES, 'unit 房间/铺位 · land 土地 · parking 车位 · warehouse 仓库 · factory 厂房'),
+    type: LEASABLE_TYPE_FILTER,
     minDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 36500, description: '至少空置的天数' })),
   },
   filterLabels: LABELS,
   columns: [
-    { key: 'assetCode', zh: '资产编号', en: 'Code', kind: 'text' },
-    { key: 'assetName', zh: '资产名称', en: 'Name', kind: 'text', width: 24 },
-    { key: 'type', zh: '类型', en: 'Type', kind: 'text', labels: ASSET_TYPE_LABELS, width: 12 },
-    { key: 'projectName', zh: '项目', en: 'Project', kind: 'text' },
-    { key: 'areaSqm', zh: '面积（㎡）', en: 'Area (m²)', kind: 'area', total: true },
+    ...UNIT_COLUMNS,
     { key: 'vacantSince', zh: '空置起始日', en: 'Vacant since', kind: 'date' },
     { key: 'daysVacant', zh: '空置天数', en: 'Days vacant', kind: 'integer', width: 10 },
   ],
@@ -609,15 +618,11 @@ export const incomeByAsset = defineReport<IncomeFilter>({
     to: OptionalDate('应缴日期止（默认截至日期）'),
     asOf: OptionalDate('已收统计截至日期（默认今天）'),
     projectId: Uuid('项目'),
-    type: literals(LEASABLE_TYPES, 'unit 房间/铺位 · land 土地 · parking 车位 · warehouse 仓库 · factory 厂房'),
+    type: LEASABLE_TYPE_FILTER,
   },
   filterLabels: LABELS,
   columns: [
-    { key: 'assetCode', zh: '资产编号', en: 'Code', kind: 'text' },
-    { key: 'assetName', zh: '资产名称', en: 'Name', kind: 'text', width: 24 },
-    { key: 'type', zh: '类型', en: 'Type', kind: 'text', labels: ASSET_TYPE_LABELS, width: 12 },
-    { key: 'projectName', zh: '项目', en: 'Project', kind: 'text' },
-    { key: 'areaSqm', zh: '面积（㎡）', en: 'Area (m²)', kind: 'area', total: true },
+    ...UNIT_COLUMNS,
     { key: 'billCount', zh: '账单数', en: 'Bills', kind: 'integer', total: true, width: 10 },
     { key: 'billedFen', zh: '应收（含税）', en: 'Billed incl. VAT', kind: 'fen', total: true },
     { key: 'netFen', zh: '不含税收入', en: 'Income excl. VAT', kind: 'fen', total: true },
