@@ -131,7 +131,7 @@ export function installIdempotency(app: FastifyInstance, db: Orm) {
  * again. Serialised as the route will send it (its response schema for `statusCode`); onSend then writes the same.
  * Does nothing for a request without a key.
  */
-export async function answerWithinTransaction(tx: Executor, reply: FastifyReply, statusCode: number, body: unknown) {
+async function answerWithinTransaction(tx: Executor, reply: FastifyReply, statusCode: number, body: unknown) {
   const taken = reply.request.idempotency;
   if (!taken) return;
   reply.status(statusCode);
@@ -140,6 +140,27 @@ export async function answerWithinTransaction(tx: Executor, reply: FastifyReply,
     sql`UPDATE idempotency_keys SET status_code = ${statusCode}, response = ${text}::jsonb
          WHERE scope = ${taken.scope} AND key = ${taken.key}`,
   );
+}
+
+/**
+ * Runs an idempotent request's use case and stores its answer in one transaction: with a key, the use case runs on
+ * a transaction (its own transactions become savepoints in it) and the answer it returns is stored with the key before
+ * that commits; without a key it runs on the database as usual. For the routes whose use case is all database work;
+ * one that calls a channel between its transactions (refund approval, payment orders) keeps its own transactions, and
+ * a retry after a crash there is refused by the state it left (already approved, the earlier order closed first).
+ */
+export async function answeredInOneTransaction<T>(
+  db: Orm,
+  reply: FastifyReply,
+  statusCode: number,
+  work: (db: Orm) => Promise<T>,
+): Promise<T> {
+  if (!reply.request.idempotency) return work(db);
+  return db.transaction(async (tx) => {
+    const answer = await work(tx);
+    await answerWithinTransaction(tx, reply, statusCode, answer);
+    return answer;
+  });
 }
 
 /** Forgets keys older than the replay window (a daily job). */

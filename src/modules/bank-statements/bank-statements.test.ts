@@ -7,6 +7,11 @@ import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, problemOf, type TestApp } from '../../../test/helpers/app.ts';
 import { billState, issueBill, makeContract, makeTenant, trialBalance } from '../../../test/helpers/collections.ts';
+import {
+  answerCheckedKey,
+  checkAnswersCommitWithWork,
+  storedAnswer,
+} from '../../../test/helpers/idempotent-answers.ts';
 import { expectLedgerMatchesBills, payingTenant, snapshot } from '../../../test/helpers/payments.ts';
 import { multipartFile } from '../../../test/helpers/uploads.ts';
 import { queryRows, sql } from '../../db/client.ts';
@@ -19,6 +24,7 @@ let finance: Record<string, string>;
 
 beforeAll(async () => {
   t = await createTestApp();
+  await checkAnswersCommitWithWork(t.database.orm);
   finance = await t.as('caiwu');
 }, 120_000);
 afterAll(async () => {
@@ -102,11 +108,11 @@ const suggestionsOf = async (lineId: string) => {
   }[];
 };
 
-const confirm = (lineId: string, body: Record<string, unknown>) =>
+const confirm = (lineId: string, body: Record<string, unknown>, idempotencyKey?: string) =>
   t.app.inject({
     method: 'POST',
     url: `/api/v1/bank-statements/lines/${lineId}/confirm`,
-    headers: finance,
+    headers: idempotencyKey ? { ...finance, 'idempotency-key': idempotencyKey } : finance,
     payload: body,
   });
 
@@ -215,8 +221,14 @@ describe('bank statement import and matching', () => {
     expect(await state()).toEqual(beforeMismatch);
 
     const entriesBefore = await queryRows<{ n: string }>(db(), sql`SELECT count(*)::text AS n FROM journal_entries`);
-    const confirmed = await confirm(credit.id, { kind: 'record', tenantId: p.tenantId, billIds: [p.bills[0]!.id] });
+    const key = answerCheckedKey('bank-line');
+    const confirmed = await confirm(
+      credit.id,
+      { kind: 'record', tenantId: p.tenantId, billIds: [p.bills[0]!.id] },
+      key,
+    );
     expect(confirmed.statusCode, confirmed.body).toBe(200);
+    expect(await storedAnswer(db(), key)).toEqual({ statusCode: 200, response: confirmed.json() });
     const line = confirmed.json();
     expect(line).toMatchObject({ status: 'confirmed', matchKind: 'recorded', tenantName: p.tenantName });
     expect(line.paymentNumber).toMatch(/^SK-/);

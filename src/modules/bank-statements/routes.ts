@@ -6,6 +6,7 @@ import type { Orm } from '../../db/client.ts';
 import { MAX_IMPORT_BYTES } from '../../domain/file-type.ts';
 import { staffActor, staffOf } from '../../http/access.ts';
 import { uploadedFile } from '../../http/files.ts';
+import { answeredInOneTransaction } from '../../http/idempotency.ts';
 import { languageOf, registerEntityNames, translate } from '../../http/messages.ts';
 import { errorResponses, IdParams, Page } from '../../http/schemas.ts';
 import {
@@ -229,7 +230,12 @@ export const bankStatementsRoutes: FastifyPluginAsyncTypebox<{ db: Orm; pii: Pii
         response: { 200: LineSchema, ...problems },
       },
     },
-    async (request) => service.confirm(context, staffActor(request), request.params.id, request.body),
+    async (request, reply) => {
+      const actor = staffActor(request);
+      return answeredInOneTransaction(db, reply, 200, (tx) =>
+        service.confirm({ ...context, db: tx }, actor, request.params.id, request.body),
+      );
+    },
   );
 
   app.post(

@@ -4,6 +4,7 @@ import type { Orm } from '../../db/client.ts';
 import { chinaTimestamp } from '../../excel/sheets.ts';
 import { staffActor, staffOf } from '../../http/access.ts';
 import { sendDownload, XLSX_TYPE } from '../../http/files.ts';
+import { answeredInOneTransaction } from '../../http/idempotency.ts';
 import { registerEntityNames } from '../../http/messages.ts';
 import { errorResponses, IdParams, Page } from '../../http/schemas.ts';
 import { runBilling } from './run.ts';
@@ -124,8 +125,13 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ db: Orm }> = async (app,
         response: { 201: BillSchema, ...withProblems },
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(await billingService.createCharge(db, staffActor(request), request.body)),
+    async (request, reply) => {
+      const actor = staffActor(request);
+      const bill = await answeredInOneTransaction(db, reply, 201, (tx) =>
+        billingService.createCharge(tx, actor, request.body),
+      );
+      return reply.status(201).send(bill);
+    },
   );
 
   app.post(
@@ -140,7 +146,12 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ db: Orm }> = async (app,
         response: { 200: BillSchema, ...withProblems },
       },
     },
-    async (request) => billingService.void(db, staffActor(request), request.params.id, request.body.reason),
+    async (request, reply) => {
+      const actor = staffActor(request);
+      return answeredInOneTransaction(db, reply, 200, (tx) =>
+        billingService.void(tx, actor, request.params.id, request.body.reason),
+      );
+    },
   );
 
   app.post(
@@ -155,7 +166,12 @@ export const billingRoutes: FastifyPluginAsyncTypebox<{ db: Orm }> = async (app,
         response: { 201: BillSchema, ...withProblems },
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(await billingService.reissue(db, staffActor(request), request.params.id, request.body)),
+    async (request, reply) => {
+      const actor = staffActor(request);
+      const bill = await answeredInOneTransaction(db, reply, 201, (tx) =>
+        billingService.reissue(tx, actor, request.params.id, request.body),
+      );
+      return reply.status(201).send(bill);
+    },
   );
 };

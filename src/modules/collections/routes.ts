@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { Orm } from '../../db/client.ts';
 import { staffActor, staffOf } from '../../http/access.ts';
 import { failpoint } from '../../http/failpoints.ts';
-import { answerWithinTransaction } from '../../http/idempotency.ts';
+import { answeredInOneTransaction } from '../../http/idempotency.ts';
 import { registerEntityNames } from '../../http/messages.ts';
 import { errorResponses, IdParams, Page } from '../../http/schemas.ts';
 import type { PaymentRow } from './repository.ts';
@@ -49,8 +49,9 @@ export const collectionsRoutes: FastifyPluginAsyncTypebox<{ db: Orm }> = async (
       },
     },
     async (request, reply) => {
-      const payment = await collectionsService.recordPayment(db, staffActor(request), request.body, (tx, answer) =>
-        answerWithinTransaction(tx, reply, 201, answer),
+      const actor = staffActor(request);
+      const payment = await answeredInOneTransaction(db, reply, 201, (tx) =>
+        collectionsService.recordPayment(tx, actor, request.body),
       );
       failpoint('after-commit:desk-payment');
       return reply.status(201).send(payment);
@@ -107,7 +108,10 @@ export const collectionsRoutes: FastifyPluginAsyncTypebox<{ db: Orm }> = async (
       },
     },
     async (request, reply) => {
-      const waiver = await collectionsService.requestWaiver(db, staffActor(request), request.params.id, request.body);
+      const actor = staffActor(request);
+      const waiver = await answeredInOneTransaction(db, reply, 201, (tx) =>
+        collectionsService.requestWaiver(tx, actor, request.params.id, request.body),
+      );
       return reply.status(201).send(waiver);
     },
   );
@@ -147,8 +151,12 @@ export const collectionsRoutes: FastifyPluginAsyncTypebox<{ db: Orm }> = async (
         response: { 200: WaiverSchema, ...withProblems },
       },
     },
-    async (request) =>
-      collectionsService.approveWaiver(db, staffActor(request), request.params.id, request.body?.note ?? null),
+    async (request, reply) => {
+      const actor = staffActor(request);
+      return answeredInOneTransaction(db, reply, 200, (tx) =>
+        collectionsService.approveWaiver(tx, actor, request.params.id, request.body?.note ?? null),
+      );
+    },
   );
 
   app.post(
@@ -163,6 +171,11 @@ export const collectionsRoutes: FastifyPluginAsyncTypebox<{ db: Orm }> = async (
         response: { 200: WaiverSchema, ...withProblems },
       },
     },
-    async (request) => collectionsService.rejectWaiver(db, staffActor(request), request.params.id, request.body.note),
+    async (request, reply) => {
+      const actor = staffActor(request);
+      return answeredInOneTransaction(db, reply, 200, (tx) =>
+        collectionsService.rejectWaiver(tx, actor, request.params.id, request.body.note),
+      );
+    },
   );
 };

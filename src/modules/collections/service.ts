@@ -443,16 +443,8 @@ async function lockedBill(tx: Executor, orgId: string, billId: string): Promise<
 }
 
 export const collectionsService = {
-  /**
-   * Records money finance received offline (bank transfer, cash, POS) and applies it. `beforeCommit` sees the payment as answered, inside its transaction (the route stores the idempotent answer
-   * there, so a crash between the commit and the reply still answers the client's retry).
-   */
-  async recordPayment(
-    db: Orm,
-    actor: OrgActor,
-    input: OfflinePaymentInput,
-    beforeCommit?: (tx: Executor, payment: ReturnType<typeof paymentView>) => Promise<void>,
-  ) {
+  /** Records money finance received offline (bank transfer, cash, POS) and applies it. */
+  async recordPayment(db: Orm, actor: OrgActor, input: OfflinePaymentInput) {
     if (compareDates(input.receivedOn, today()) > 0) {
       const params = { date: input.receivedOn, today: today() };
       throw new AppError(422, 'payment_received_in_future', params, [
@@ -477,7 +469,6 @@ export const collectionsService = {
         });
         // The receipt (收据) is numbered in the payment's own transaction: no payment without one, no gaps.
         await receiptsService.issueFor(tx, actor, applied.payment);
-        if (beforeCommit) await beforeCommit(tx, await this.getPayment(tx, actor.orgId, applied.payment.id));
         return applied;
       });
       return this.getPayment(db, actor.orgId, payment.id);

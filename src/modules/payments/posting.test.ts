@@ -6,6 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, problemOf, type TestApp } from '../../../test/helpers/app.ts';
 import { accountBalance, billState } from '../../../test/helpers/collections.ts';
 import {
+  answerCheckedKey,
+  checkAnswersCommitWithWork,
+  storedAnswer,
+} from '../../../test/helpers/idempotent-answers.ts';
+import {
   countWhere,
   expectLedgerMatchesBills,
   orderFor,
@@ -21,6 +26,7 @@ let account: ReceivingAccount;
 
 beforeAll(async () => {
   t = await createTestApp();
+  await checkAnswersCommitWithWork(t.database.orm);
   account = { orgId: t.orgId, provider: 'wechatpay', merchantId: '1900000001', appId: 'wx0000000000000001' };
 });
 afterAll(() => t.close());
@@ -133,15 +139,20 @@ describe('a verified payment', () => {
       }),
     );
 
-    const resolve = (body: object) =>
+    const key = answerCheckedKey('suspense');
+    const resolve = (body: object, headers = caiwu) =>
       t.app.inject({
         method: 'POST',
         url: `/api/v1/suspense-items/${outcome.suspenseItemId}/resolve`,
-        headers: caiwu,
+        headers,
         payload: body,
       });
-    const resolved = await resolve({ tenantId: p.tenantId, billIds: [p.bills[0]!.id], note: '承租方来电确认' });
+    const resolved = await resolve(
+      { tenantId: p.tenantId, billIds: [p.bills[0]!.id], note: '承租方来电确认' },
+      { ...caiwu, 'idempotency-key': key },
+    );
     expect(resolved.statusCode, resolved.body).toBe(200);
+    expect(await storedAnswer(db(), key)).toEqual({ statusCode: 200, response: resolved.json() });
     expect(resolved.json()).toMatchObject({
       status: 'resolved',
       resolution: 'applied',

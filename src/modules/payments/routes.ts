@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { clientOf, staffActor, staffOf, tenantOf } from '../../http/access.ts';
+import { answeredInOneTransaction } from '../../http/idempotency.ts';
 import { registerEntityNames } from '../../http/messages.ts';
 import { errorResponses, IdParams, Page } from '../../http/schemas.ts';
 import type { Actor } from '../audit/service.ts';
@@ -275,6 +276,11 @@ export const paymentsRoutes: FastifyPluginAsyncTypebox<{ payments: PaymentsDeps 
         response: { 200: SuspenseItemSchema, ...withProblems },
       },
     },
-    async (request) => suspenseService.resolve(payments, staffActor(request), request.params.id, request.body),
+    async (request, reply) => {
+      const actor = staffActor(request);
+      return answeredInOneTransaction(payments.db, reply, 200, (tx) =>
+        suspenseService.resolve({ ...payments, db: tx }, actor, request.params.id, request.body),
+      );
+    },
   );
 };

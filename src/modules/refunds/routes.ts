@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { staffActor, staffOf } from '../../http/access.ts';
+import { answeredInOneTransaction } from '../../http/idempotency.ts';
 import { registerEntityNames } from '../../http/messages.ts';
 import { errorResponses, IdParams, Page } from '../../http/schemas.ts';
 import type { PaymentsDeps } from '../payments/service.ts';
@@ -44,7 +45,10 @@ export const refundsRoutes: FastifyPluginAsyncTypebox<{ payments: PaymentsDeps }
       },
     },
     async (request, reply) => {
-      const refund = await refundsService.request(payments, staffActor(request), request.body);
+      const actor = staffActor(request);
+      const refund = await answeredInOneTransaction(db, reply, 201, (tx) =>
+        refundsService.request({ ...payments, db: tx }, actor, request.body),
+      );
       return reply.status(201).send(refund);
     },
   );
@@ -135,7 +139,12 @@ export const refundsRoutes: FastifyPluginAsyncTypebox<{ payments: PaymentsDeps }
         response: { 200: RefundSchema, ...withProblems },
       },
     },
-    async (request) => refundsService.reject(payments, staffActor(request), request.params.id, request.body.note),
+    async (request, reply) => {
+      const actor = staffActor(request);
+      return answeredInOneTransaction(db, reply, 200, (tx) =>
+        refundsService.reject({ ...payments, db: tx }, actor, request.params.id, request.body.note),
+      );
+    },
   );
 
   app.post(
@@ -150,10 +159,14 @@ export const refundsRoutes: FastifyPluginAsyncTypebox<{ payments: PaymentsDeps }
         response: { 200: RefundSchema, ...withProblems },
       },
     },
-    async (request) =>
-      refundsService.recordPaid(payments, staffActor(request), request.params.id, {
-        reference: request.body?.reference ?? null,
-      }),
+    async (request, reply) => {
+      const actor = staffActor(request);
+      return answeredInOneTransaction(db, reply, 200, (tx) =>
+        refundsService.recordPaid({ ...payments, db: tx }, actor, request.params.id, {
+          reference: request.body?.reference ?? null,
+        }),
+      );
+    },
   );
 
   app.post(
