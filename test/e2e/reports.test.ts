@@ -89,6 +89,26 @@ describe('reports as the auditor (shenji)', () => {
       await Promise.all(keys.map(async (key) => [key, await text(page, `report-total-${key}`)] as const)),
     );
     const screenLabel = await text(page, 'report-total-label');
+
+    // Print has every row of the filter (up to 2,000), not the page on screen; then the pager is back.
+    const rowsShown = () => page.locator('[data-testid=report-rent-roll] .ant-table-tbody tr.ant-table-row').count();
+    await page.evaluate(() => {
+      const printing = window as unknown as { printedRows: number | null };
+      printing.printedRows = null;
+      window.print = () => {
+        printing.printedRows = document.querySelectorAll(
+          '[data-testid=report-rent-roll] .ant-table-tbody tr.ant-table-row',
+        ).length;
+      };
+    });
+    await page.click('[data-testid=report-print]');
+    const printed = await (
+      await page.waitForFunction(() => (window as unknown as { printedRows: number | null }).printedRows)
+    ).jsonValue();
+    const rentRollRows = Number(/（(\d+) 行）/.exec(screenLabel)?.[1]);
+    expect(rentRollRows, 'the rent roll is longer than a page').toBeGreaterThan(20);
+    expect(printed).toBe(Math.min(rentRollRows, 2000));
+    await expect.poll(rowsShown).toBe(20);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=report-export]')]);
     expect(download.suggestedFilename()).toMatch(/^租金收缴台账_.*\.xlsx$/);
     const workbook = new ExcelJS.Workbook();

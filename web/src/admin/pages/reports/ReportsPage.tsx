@@ -111,6 +111,10 @@ function shownColumns(name: string, columns: ReportColumn[], filters: FilterValu
 
 const SUMMARY_STYLE = { fontWeight: 600 };
 
+/** Print has every row of the filter, up to this many: more is a job for the Excel export. */
+export const PRINT_ROW_LIMIT = 2000;
+const PRINT_PAGE_SIZE = 200;
+
 /** 合计 and 小计 under the rows, as the Excel export has them: the whole filter's figures, not the page's. */
 function SummaryRows({ columns, result }: { columns: ReportColumn[]; result: ReportPage }) {
   const { t, language } = useI18n();
@@ -162,6 +166,9 @@ function ReportView({ report }: { report: ReportInfo }) {
   const [error, setError] = useState<string | null>(null);
   const [exporting, setExporting] = useState(false);
   const [attempt, setAttempt] = useState(0);
+  /** Every row of the filter (to the print limit) while printing; the table shows them without its pager. */
+  const [printRows, setPrintRows] = useState<ReportRow[] | null>(null);
+  const [preparingPrint, setPreparingPrint] = useState(false);
 
   // A new filter starts again at the first page.
   // biome-ignore lint/correctness/useExhaustiveDependencies: the filter's text is what changes
@@ -209,7 +216,34 @@ function ReportView({ report }: { report: ReportInfo }) {
     }
   }, [report, filters, language, message]);
 
+  const printAll = useCallback(async () => {
+    if (!result) return;
+    setPreparingPrint(true);
+    try {
+      const wanted = Math.min(result.total, PRINT_ROW_LIMIT);
+      const rows: ReportRow[] = [];
+      for (let page = 1; rows.length < wanted; page++) {
+        const next = await reportsApi.page(report.name, { ...filters, page, pageSize: PRINT_PAGE_SIZE });
+        rows.push(...next.items);
+        if (next.items.length < PRINT_PAGE_SIZE) break;
+      }
+      setPrintRows(rows.slice(0, wanted));
+    } catch (failure) {
+      message.error(errorDetail(failure));
+    } finally {
+      setPreparingPrint(false);
+    }
+  }, [report, filters, result, message]);
+
+  // Once the rows are on the page: the browser's print dialog (it returns when closed), then the pager again.
+  useEffect(() => {
+    if (!printRows) return;
+    window.print();
+    setPrintRows(null);
+  }, [printRows]);
+
   const title = labelOf(report.title, language);
+  const rows = printRows ?? result?.items ?? [];
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }} data-testid={`report-${report.name}`}>
       <div className="report-no-print">
@@ -233,7 +267,13 @@ function ReportView({ report }: { report: ReportInfo }) {
               {t('report.export')}
             </Button>
             <Tooltip title={t('report.printHint')}>
-              <Button icon={<PrinterOutlined />} onClick={() => window.print()} data-testid="report-print">
+              <Button
+                icon={<PrinterOutlined />}
+                loading={preparingPrint}
+                disabled={!result}
+                onClick={() => void printAll()}
+                data-testid="report-print"
+              >
                 {t('report.print')}
               </Button>
             </Tooltip>
@@ -243,6 +283,11 @@ function ReportView({ report }: { report: ReportInfo }) {
         <Typography.Paragraph type="secondary" className="report-no-print">
           {description}
         </Typography.Paragraph>
+        {printRows && result && result.total > printRows.length && (
+          <Typography.Paragraph data-testid="report-print-limit">
+            {t('report.printLimited', { printed: printRows.length, total: result.total })}
+          </Typography.Paragraph>
+        )}
         {error && (
           <Alert
             type="error"
@@ -261,20 +306,24 @@ function ReportView({ report }: { report: ReportInfo }) {
           size="small"
           rowKey="_key"
           columns={tableColumns}
-          dataSource={(result?.items ?? []).map((row, index) => ({ ...row, _key: `${paging.page}-${index}` }))}
+          dataSource={rows.map((row, index) => ({ ...row, _key: `${printRows ? 'print' : paging.page}-${index}` }))}
           loading={loading}
           scroll={{ x: 'max-content' }}
           summary={() => (result ? <SummaryRows columns={columns} result={result} /> : null)}
-          pagination={{
-            current: paging.page,
-            pageSize: paging.pageSize,
-            total: result?.total ?? 0,
-            showSizeChanger: true,
-            pageSizeOptions: [20, 50, 100, 200],
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (page, pageSize) =>
-              setPaging((current) => ({ page: pageSize === current.pageSize ? page : 1, pageSize })),
-          }}
+          pagination={
+            printRows
+              ? false
+              : {
+                  current: paging.page,
+                  pageSize: paging.pageSize,
+                  total: result?.total ?? 0,
+                  showSizeChanger: true,
+                  pageSizeOptions: [20, 50, 100, 200],
+                  showTotal: (total) => t('common.total', { total }),
+                  onChange: (page, pageSize) =>
+                    setPaging((current) => ({ page: pageSize === current.pageSize ? page : 1, pageSize })),
+                }
+          }
         />
       </Card>
     </Space>
