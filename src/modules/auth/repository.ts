@@ -1,6 +1,6 @@
-import { eq, lt, or, sql } from 'drizzle-orm';
+import { and, eq, lt, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { sessions } from '../../db/schema.ts';
+import { sessions, users } from '../../db/schema.ts';
 
 export type SessionRow = typeof sessions.$inferSelect;
 
@@ -10,8 +10,13 @@ export const sessionsRepository = {
     return row!;
   },
 
-  async findByTokenHash(db: Executor, tokenHash: string) {
-    const [row] = await db.select().from(sessions).where(eq(sessions.tokenHash, tokenHash));
+  /** A session and, for staff, its user: one round trip on every authenticated request. */
+  async findWithUser(db: Executor, tokenHash: string) {
+    const [row] = await db
+      .select({ session: sessions, user: users })
+      .from(sessions)
+      .leftJoin(users, and(eq(users.id, sessions.userId), eq(users.orgId, sessions.orgId)))
+      .where(eq(sessions.tokenHash, tokenHash));
     return row;
   },
 

@@ -133,8 +133,9 @@ export function createAuthService(db: Orm, options: { sessionIdleMinutes: number
 
     /** The principal behind a token, or an error saying why there is none. Idle sessions end here. */
     async authenticate(token: string): Promise<Principal> {
-      const session = await sessionsRepository.findByTokenHash(db, hashToken(token));
-      if (!session) throw new AppError(401, 'unauthenticated');
+      const found = await sessionsRepository.findWithUser(db, hashToken(token));
+      if (!found) throw new AppError(401, 'unauthenticated');
+      const { session, user } = found;
       const now = new Date();
       if (isSessionExpired(session, options.sessionIdleMinutes, now)) {
         await sessionsRepository.remove(db, session.id);
@@ -146,7 +147,6 @@ export function createAuthService(db: Orm, options: { sessionIdleMinutes: number
       if (session.principal === 'tenant') {
         return { kind: 'tenant', sessionId: session.id, orgId: session.orgId, tenantId: session.tenantId! };
       }
-      const user = await usersRepository.findById(db, session.orgId, session.userId!);
       if (user?.status !== 'active') {
         await sessionsRepository.remove(db, session.id);
         throw new AppError(401, 'unauthenticated');
