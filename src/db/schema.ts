@@ -112,6 +112,8 @@ export const assets = pgTable('assets', {
   name: text('name').notNull(),
   type: text('type', { enum: ASSET_TYPES }).notNull(),
   parentId: uuid('parent_id'),
+  /** The top-level asset it sits under (itself at the top): kept by the triggers of migration 0015, never written. */
+  projectId: uuid('project_id'),
   areaSqm: numeric('area_sqm', { precision: 12, scale: 2 }),
   address: text('address'),
   propertyCertificateNo: text('property_certificate_no'),

@@ -129,7 +129,7 @@ export const rentRoll = defineReport<RentRollFilter>({
   },
   source(f, reader) {
     const collected = collectedThrough(sql`b`, f.asOf, reader.today, true);
-    return sql`WITH RECURSIVE ${assetTree(reader.orgId)}
+    return sql`WITH ${assetTree(reader.orgId)}
       SELECT c.number AS "contractNumber", ${tenantName(sql`t`, reader)} AS "tenantName",
              ${contractAssetNames(sql`c.id`)} AS "assetNames", pt.project_name AS "projectName",
              b.number AS "billNumber", b.kind, b.period_start::text AS "periodStart", b.period_end::text AS "periodEnd",
@@ -214,7 +214,7 @@ export const arrearsAging = defineReport<AgingFilter>({
   source(f, reader) {
     const paid = collectedThrough(sql`b`, f.asOf, reader.today, true);
     const days = sql`(${f.asOf}::date - b.due_date)`;
-    return sql`SELECT * FROM (WITH RECURSIVE ${assetTree(reader.orgId)}
+    return sql`SELECT * FROM (WITH ${assetTree(reader.orgId)}
       SELECT b.number AS "billNumber", ${tenantName(sql`t`, reader)} AS "tenantName", t.phone_enc AS "_phoneEnc",
              c.number AS "contractNumber", pt.project_name AS "projectName", b.kind,
              b.period_start::text AS "periodStart", b.period_end::text AS "periodEnd", b.due_date::text AS "dueDate",
@@ -325,7 +325,7 @@ export const collection = defineReport<CollectionFilter>({
         : f.groupBy === 'project'
           ? sql`coalesce(pt.project_name, '未关联资产')`
           : sql`coalesce(${assetTypeName}, '-')`;
-    const grouped = sql`WITH RECURSIVE ${assetTree(reader.orgId)}
+    const grouped = sql`WITH ${assetTree(reader.orgId)}
       SELECT ${key} AS "group", min(${label}) AS "groupLabel", count(*) AS "billCount",
              sum(b.amount_fen) AS "billedFen", sum(${collected}) AS "collectedFen",
              sum(b.amount_fen - ${collected}) AS "outstandingFen"
@@ -391,7 +391,7 @@ export const vacancies = defineReport<VacancyFilter>({
     return { ...filters, asOf: filters.asOf ?? today };
   },
   source(f, reader) {
-    return sql`SELECT * FROM (WITH RECURSIVE ${assetTree(reader.orgId)}
+    return sql`SELECT * FROM (WITH ${assetTree(reader.orgId)}
       SELECT a.code AS "assetCode", a.name AS "assetName", a.type, pt.project_name AS "projectName",
              a.area_sqm::text AS "areaSqm", since.day::text AS "vacantSince",
              greatest(${f.asOf}::date - since.day, 0) AS "daysVacant"
@@ -497,7 +497,7 @@ export const assetRegister = defineReport<AssetRegisterFilter>({
     return { ...filters, asOf: filters.asOf ?? today };
   },
   source(f, reader) {
-    return sql`WITH RECURSIVE ${assetTree(reader.orgId)}
+    return sql`WITH ${assetTree(reader.orgId)}
       SELECT a.code, a.name, a.type, pt.project_name AS "projectName", parent.name AS "parentName",
              a.area_sqm::text AS "areaSqm", a.status, a.property_certificate_no AS "propertyCertificateNo",
              a.book_value_fen AS "bookValueFen", a.acquisition_date::text AS "acquisitionDate",
@@ -560,7 +560,7 @@ export const contractRegister = defineReport<ContractRegisterFilter>({
     return filters;
   },
   source(f, reader) {
-    return sql`WITH RECURSIVE ${assetTree(reader.orgId)}
+    return sql`WITH ${assetTree(reader.orgId)}
       SELECT c.number, ${tenantName(sql`t`, reader)} AS "tenantName", ${contractAssetNames(sql`c.id`)} AS "assetNames",
              pt.project_name AS "projectName", c.status, c.start_date::text AS "startDate",
              c.end_date::text AS "endDate", c.sign_date::text AS "signDate", c.monthly_rent_fen AS "monthlyRentFen",
@@ -645,7 +645,7 @@ export const incomeByAsset = defineReport<IncomeFilter>({
       ReturnType<typeof splitColumn>,
       ReturnType<typeof splitColumn>,
     ];
-    return sql`SELECT * FROM (WITH RECURSIVE ${assetTree(reader.orgId)},
+    return sql`SELECT * FROM (WITH ${assetTree(reader.orgId)},
       parts AS (
         SELECT b.id AS bill_id, ca.asset_id, ca.position, b.amount_fen, b.net_fen, ${collected} AS paid_fen,
                CASE WHEN bool_or(coalesce(a.area_sqm, 0) = 0) OVER bill THEN 1 ELSE a.area_sqm END AS weight,

@@ -3,11 +3,11 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { queryRows } from '../../db/client.ts';
 import { AGING_BUCKETS, agingBucketSql } from './aging.ts';
-import { arrearsAging, collection, contractRegister, paymentsReceived } from './catalogue.ts';
+import { arrearsAging, collection, paymentsReceived } from './catalogue.ts';
 import { type ReportContext, type ReportReader, type Row, ratioText, reportTotals } from './framework.ts';
 import {
   ASSET_TYPE_LABELS,
-  assetTree,
+  contractAssetNames,
   firstOfYear,
   leasableTypesSql,
   PAYMENT_METHOD_LABELS,
@@ -55,23 +55,27 @@ interface OccupancyRow {
 async function occupancy(context: ReportContext, reader: ReportReader, asOf: string) {
   const rows = await queryRows<OccupancyRow>(
     context.db,
-    sql`WITH RECURSIVE ${assetTree(reader.orgId)},
-      units AS (
-        SELECT a.type, coalesce(a.area_sqm, 0) AS area, pt.project_id, pt.project_name,
+    sql`WITH units AS (
+        SELECT a.type, coalesce(a.area_sqm, 0) AS area, a.project_id,
                EXISTS (SELECT 1 FROM contract_assets ca WHERE ca.asset_id = a.id AND ca.active
                           AND ca.period @> ${asOf}::date) AS leased
-          FROM assets a LEFT JOIN asset_tree pt ON pt.asset_id = a.id
+          FROM assets a
          WHERE a.org_id = ${reader.orgId} AND a.type IN (${leasableTypesSql})
-           AND a.status NOT IN ('disposed', 'self_use'))
-      SELECT dimension, key, label, count(*)::text AS units, count(*) FILTER (WHERE leased)::text AS leased_units,
-             sum(area)::numeric(14, 2)::text AS area,
-             coalesce(sum(area) FILTER (WHERE leased), 0)::numeric(14, 2)::text AS leased_area,
-             round(coalesce(sum(area) FILTER (WHERE leased), 0) / nullif(sum(area), 0), 4)::numeric(6, 4)::text AS area_rate
-        FROM (SELECT 'all' AS dimension, NULL::text AS key, NULL::text AS label, area, leased FROM units
-              UNION ALL SELECT 'project', project_id::text, project_name, area, leased FROM units
-              UNION ALL SELECT 'type', type, type, area, leased FROM units) u
-       GROUP BY dimension, key, label
-       ORDER BY dimension, label`,
+           AND a.status NOT IN ('disposed', 'self_use')),
+      figures AS (
+        SELECT CASE WHEN GROUPING(type) = 0 THEN 'type' WHEN GROUPING(project_id) = 0 THEN 'project' ELSE 'all' END
+                 AS dimension,
+               type, project_id, count(*) AS units, count(*) FILTER (WHERE leased) AS leased_units, sum(area) AS area,
+               coalesce(sum(area) FILTER (WHERE leased), 0) AS leased_area
+          FROM units
+         GROUP BY GROUPING SETS ((), (project_id), (type)))
+      -- The projects' names for the few rows of figures, not for every unit.
+      SELECT f.dimension, coalesce(f.type, f.project_id::text) AS key, coalesce(f.type, p.name) AS label,
+             f.units::text AS units, f.leased_units::text AS leased_units, f.area::numeric(14, 2)::text AS area,
+             f.leased_area::numeric(14, 2)::text AS leased_area,
+             round(f.leased_area / nullif(f.area, 0), 4)::numeric(6, 4)::text AS area_rate
+        FROM figures f LEFT JOIN assets p ON p.id = f.project_id
+       ORDER BY f.dimension, label`,
   );
   const figure = (row: OccupancyRow) => ({
     units: Number(row.units),
@@ -159,8 +163,7 @@ async function topOverdueTenants(context: ReportContext, reader: ReportReader, a
 
 async function contractsEnding(context: ReportContext, reader: ReportReader, asOf: string) {
   const filter = { status: 'active', endFrom: asOf, endTo: addDays(asOf, 90) };
-  const source = contractRegister.source(filter, reader);
-  // The register's count and rent total under this filter, without the register's joins.
+  // The register's count, rent total and first rows under this filter, without the register's joins.
   const [[totals], first] = await Promise.all([
     queryRows<{ count: string; rent: string }>(
       context.db,
@@ -168,10 +171,17 @@ async function contractsEnding(context: ReportContext, reader: ReportReader, asO
            WHERE org_id = ${reader.orgId} AND status = ${filter.status}
              AND end_date BETWEEN ${filter.endFrom}::date AND ${filter.endTo}::date`,
     ),
+    // The register's first ten (its order: end date, number), named after they are chosen.
     queryRows<Row>(
       context.db,
-      sql`SELECT number, "tenantName", "assetNames", "endDate", "monthlyRentFen"::text AS "monthlyRentFen"
-            FROM (${source}) r ORDER BY ${contractRegister.orderBy} LIMIT 10`,
+      sql`SELECT c.number, ${tenantName(sql`t`, reader)} AS "tenantName", ${contractAssetNames(sql`c.id`)} AS "assetNames",
+                 c.end_date::text AS "endDate", c.monthly_rent_fen::text AS "monthlyRentFen"
+            FROM (SELECT id, number, tenant_id, end_date, monthly_rent_fen FROM contracts
+                   WHERE org_id = ${reader.orgId} AND status = ${filter.status}
+                     AND end_date BETWEEN ${filter.endFrom}::date AND ${filter.endTo}::date
+                   ORDER BY end_date, number LIMIT 10) c
+            JOIN tenants t ON t.id = c.tenant_id
+           ORDER BY c.end_date, c.number`,
     ),
   ]);
   return {

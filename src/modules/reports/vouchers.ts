@@ -157,7 +157,7 @@ export const vouchers = defineReport<VoucherFilter>({
       ? sql`e.memo`
       : sql`(CASE WHEN mt.kind = 'individual' AND char_length(mt.name) > 1
                   THEN replace(e.memo, mt.name, ${tenantName(sql`mt`, reader)}) ELSE e.memo END)`;
-    return sql`WITH RECURSIVE ${assetTree(reader.orgId)},
+    return sql`WITH ${assetTree(reader.orgId)},
       entries AS (
         SELECT e.id, e.entry_no, e.entry_date, ${summary} AS memo,
                row_number() OVER (PARTITION BY date_trunc('month', e.entry_date) ORDER BY e.entry_date, e.entry_no) AS no
