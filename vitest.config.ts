@@ -53,7 +53,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
-          globalSetup: ['test/helpers/e2e-demo.ts'],
+          globalSetup: ['test/helpers/built-server.ts', 'test/helpers/e2e-demo.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
@@ -65,7 +65,7 @@ export default defineConfig({
         test: {
           name: 'faults',
           include: ['test/faults/**/*.test.ts'],
-          globalSetup: ['test/helpers/channel-keys-setup.ts'],
+          globalSetup: ['test/helpers/built-server.ts', 'test/helpers/channel-keys-setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 120_000,
           fileParallelism: false,

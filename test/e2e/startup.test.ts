@@ -31,9 +31,11 @@ async function demoLoginWorks(server: RunningServer) {
   return response.status;
 }
 
+// `npm start` itself (tsx on the sources); the other tests, here and in every browser and fault test, start the run's
+// build of the same sources (test/helpers/built-server.ts).
 describe('npm start on a fresh machine', () => {
   it('serves /healthz within 30 s on the embedded database, seeded with the demo logins, then the demo business', async () => {
-    const server = await startServer({}, 30_000, { waitForDemo: false });
+    const server = await startServer({}, 30_000, { waitForDemo: false, npmStart: true });
     try {
       // The server answers while the demo business is still being written (some 10 s on PGlite).
       expect(await (await fetch(`${server.url}/healthz`)).json()).toMatchObject({
@@ -49,7 +51,7 @@ describe('npm start on a fresh machine', () => {
       await server.stop();
     }
     // A second start on the same data seeds nothing twice and still logs in.
-    const again = await startServer({ DATA_DIR: server.dataDir }, 30_000);
+    const again = await startServer({ DATA_DIR: server.dataDir }, 30_000, { npmStart: true });
     try {
       expect(await demoLoginWorks(again)).toBe(200);
       expect(again.output()).not.toContain('演示数据已生成');
@@ -61,6 +63,7 @@ describe('npm start on a fresh machine', () => {
   it('serves /healthz within 30 s on PostgreSQL with DATABASE_URL', async () => {
     const server = await startServer({ DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: freshSchema() }, 30_000, {
       waitForDemo: false,
+      npmStart: true,
     });
     try {
       expect(await (await fetch(`${server.url}/healthz`)).json()).toMatchObject({ status: 'ok', db: 'postgres' });

@@ -29,9 +29,10 @@ let f: FaultDatabase;
 const fleet: Product[] = [];
 
 /**
- * A server process started now, ready when the promise resolves. Start-up is ~5 s of CPU (tsx and the libraries), so
- * the test keeps two processes starting ahead of need: the process that repeats a killed run is a fresh one that
- * never ran that run (as another instance behind the proxy would), and the seeds do not wait for start-ups one by one.
+ * A server process started now, ready when the promise resolves. Start-up is ~3 s of CPU (the libraries, the routes'
+ * schemas), so the test keeps two processes starting ahead of need: the process that repeats a killed run is a fresh
+ * one that never ran that run (as another instance behind the proxy would), and the seeds do not wait for start-ups
+ * one by one.
  */
 function spare(): Promise<Product> {
   const starting = Product.on({ ...f.env, JOBS: 'false' }).then(async (product) => {

@@ -2,7 +2,7 @@
 // started again on the same database, a database of its own on a PostgreSQL server, a throwaway PostgreSQL cluster
 // to stop with `-m immediate`, business data made by bulk SQL, the channel simulators in the test process (so their
 // notification retries outlive the server), a seeded PRNG, and the ledger invariants every crash must leave true.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,7 +16,8 @@ import { atSimulator } from '../../src/demo/channels.ts';
 import { seedDemoLogins } from '../../src/demo/seed.ts';
 import { createAuthService } from '../../src/modules/auth/service.ts';
 import { startSimulator } from '../../src/simulators/index.ts';
-import { freePort } from './server.ts';
+import { builtCommand } from './built-server.ts';
+import { freePort, spawnGroup } from './server.ts';
 
 /** mulberry32: the same seed gives the same kill delays on every machine. */
 export function prng(seed: number): () => number {
@@ -250,8 +251,8 @@ export function invariantsOf(report: InvariantReport) {
 }
 
 /**
- * The product as `npm start` runs it (tsx src/main.ts), on a port fixed for its life so that a restart answers the
- * notify URLs given to the channels before the crash. `kill()` is kill -9 of its process group.
+ * The product (the run's build of src/main.ts, test/helpers/built-server.ts), on a port fixed for its life so that a
+ * restart answers the notify URLs given to the channels before the crash. `kill()` is kill -9 of its process group.
  */
 export class Product {
   readonly url: string;
@@ -289,7 +290,8 @@ export class Product {
     const started = Date.now();
     this.#starts += 1;
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'assetpay-faults-'));
-    const child = spawn(path.resolve('node_modules/.bin/tsx'), ['src/main.ts'], {
+    const [command, args] = builtCommand('main');
+    const child = spawnGroup(command, args, {
       env: {
         ...process.env,
         NODE_ENV: '',
@@ -304,7 +306,6 @@ export class Product {
         ...this.env,
         ...extraEnv,
       },
-      detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.#child = child;
@@ -336,7 +337,7 @@ export class Product {
     }
   }
 
-  /** kill -9 of the whole process group (tsx and the node it runs); resolves once it is gone. */
+  /** kill -9 of the whole process group; resolves once it is gone. */
   async kill(): Promise<void> {
     const child = this.#child;
     if (!child?.pid || !this.running) return;

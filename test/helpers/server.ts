@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { builtCommand, type Entry } from './built-server.ts';
 
 export interface RunningServer {
   url: string;
@@ -26,20 +27,51 @@ export async function freePort(): Promise<number> {
   });
 }
 
+export interface LaunchOptions {
+  /** As `npm start` and `npm run cli` do (tsx on the sources), not the run's build (test/helpers/built-server.ts). */
+  npmStart?: boolean;
+}
+
+function productCommand(entry: Entry, { npmStart = false }: LaunchOptions): [string, string[]] {
+  return npmStart ? [path.resolve('node_modules/.bin/tsx'), [`src/${entry}.ts`]] : builtCommand(entry);
+}
+
+const groups = new Set<ChildProcess>();
+// A server left running (a beforeAll that failed after starting it, a test process ending early) is killed with the
+// test process: a leftover holds its port and a core's share of CPU until someone notices.
+process.once('exit', () => {
+  for (const child of groups) {
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+/** Spawns a process as the leader of its own group (so that a kill reaches what it starts), killed when we exit. */
+export function spawnGroup(command: string, args: string[], options: SpawnOptions): ChildProcess {
+  const child = spawn(command, args, { ...options, detached: true });
+  groups.add(child);
+  child.once('exit', () => groups.delete(child));
+  return child;
+}
+
 /**
- * Runs the product as `npm start` does (tsx src/main.ts) in its own process group, and waits for /healthz — and,
- * unless told not to, for the demo data the first start writes once the server is up.
+ * Runs the product (the run's build of src/main.ts, or as `npm start` does) in its own process group, and waits for
+ * /healthz — and, unless told not to, for the demo data the first start writes once the server is up.
  */
 export async function startServer(
   env: Record<string, string> = {},
   timeoutMs = 30_000,
-  { waitForDemo = true } = {},
+  { waitForDemo = true, ...launch }: { waitForDemo?: boolean } & LaunchOptions = {},
 ): Promise<RunningServer> {
   const port = await freePort();
   const simulatorPort = env.SIM_PORT ?? String(await freePort());
   const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'assetpay-e2e-'));
   const started = Date.now();
-  const child = spawn(path.resolve('node_modules/.bin/tsx'), ['src/main.ts'], {
+  const [command, args] = productCommand('main', launch);
+  const child = spawnGroup(command, args, {
     env: {
       ...process.env,
       NODE_ENV: '',
@@ -53,7 +85,6 @@ export async function startServer(
       SIM_PUBLIC_URL: `http://127.0.0.1:${simulatorPort}`,
       ...env,
     },
-    detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -107,9 +138,14 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   clearTimeout(killed);
 }
 
-/** Runs `npm run cli -- …` (tsx src/cli.ts) to completion. */
-export async function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; output: string }> {
-  const child = spawn(path.resolve('node_modules/.bin/tsx'), ['src/cli.ts', ...args], {
+/** Runs the CLI (`npm run cli -- …`, or the run's build of src/cli.ts) to completion. */
+export async function runCli(
+  args: string[],
+  env: Record<string, string>,
+  launch: LaunchOptions = {},
+): Promise<{ code: number; output: string }> {
+  const [command, cliArgs] = productCommand('cli', launch);
+  const child = spawn(command, [...cliArgs, ...args], {
     env: { ...process.env, NODE_ENV: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
