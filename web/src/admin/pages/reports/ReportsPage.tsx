@@ -23,6 +23,7 @@ import { errorDetail } from '../../../shared/api.ts';
 import { knownKey, type MessageKey } from '../../i18n.ts';
 import { useI18n } from '../../language.tsx';
 import { downloadFile } from '../assets/files.ts';
+import { useReportPaging } from './paging.ts';
 import { type FilterValues, ReportFilters } from './ReportFilters.tsx';
 import { alignOf, formatCell, labelOf } from './report-format.ts';
 import {
@@ -160,7 +161,7 @@ function ReportView({ report }: { report: ReportInfo }) {
   const [params, setParams] = useSearchParams();
   const search = params.toString();
   const filters = useMemo<FilterValues>(() => Object.fromEntries(new URLSearchParams(search)), [search]);
-  const [paging, setPaging] = useState({ page: 1, pageSize: 20 });
+  const { paging, setPaging, pagination } = useReportPaging();
   const [result, setResult] = useState<ReportPage | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -310,20 +311,7 @@ function ReportView({ report }: { report: ReportInfo }) {
           loading={loading}
           scroll={{ x: 'max-content' }}
           summary={() => (result ? <SummaryRows columns={columns} result={result} /> : null)}
-          pagination={
-            printRows
-              ? false
-              : {
-                  current: paging.page,
-                  pageSize: paging.pageSize,
-                  total: result?.total ?? 0,
-                  showSizeChanger: true,
-                  pageSizeOptions: [20, 50, 100, 200],
-                  showTotal: (total) => t('common.total', { total }),
-                  onChange: (page, pageSize) =>
-                    setPaging((current) => ({ page: pageSize === current.pageSize ? page : 1, pageSize })),
-                }
-          }
+          pagination={printRows ? false : pagination(result?.total ?? 0)}
         />
       </Card>
     </Space>

@@ -28,6 +28,7 @@ import type { MessageKey } from '../../i18n.ts';
 import { useI18n } from '../../language.tsx';
 import { useSession } from '../../session.tsx';
 import { downloadFile } from '../assets/files.ts';
+import { useReportPaging } from './paging.ts';
 import {
   type MappingRow,
   VOUCHER_KEYS,
@@ -44,7 +45,7 @@ function PreviewTab({ reloadKey }: { reloadKey: number }) {
   const { message } = App.useApp();
   const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [dayjs().startOf('month'), dayjs()]);
   const [format, setFormat] = useState<VoucherFormat>('yonyou');
-  const [paging, setPaging] = useState({ page: 1, pageSize: 20 });
+  const { paging, setPaging, pagination } = useReportPaging();
   const [result, setResult] = useState<VoucherPreview | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -190,16 +191,7 @@ function PreviewTab({ reloadKey }: { reloadKey: number }) {
         dataSource={(result?.items ?? []).map((row, index) => ({ ...row, _key: `${paging.page}-${index}` }))}
         loading={loading}
         scroll={{ x: 'max-content' }}
-        pagination={{
-          current: paging.page,
-          pageSize: paging.pageSize,
-          total: result?.total ?? 0,
-          showSizeChanger: true,
-          pageSizeOptions: [20, 50, 100, 200],
-          showTotal: (total) => t('common.total', { total }),
-          onChange: (page, pageSize) =>
-            setPaging((current) => ({ page: pageSize === current.pageSize ? page : 1, pageSize })),
-        }}
+        pagination={pagination(result?.total ?? 0)}
         data-testid="voucher-table"
       />
     </Space>
