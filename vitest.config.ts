@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { LongestFirst } from './test/helpers/longest-first.ts';
 
 // Integration tests run twice: on the embedded PGlite and on the local PostgreSQL (a fresh schema per run).
 // Test files share their worker's loaded modules (isolate: false): every file makes its own app and database, no test
@@ -10,6 +11,7 @@ const channels = ['src/simulators/**/*.test.ts', 'src/modules/payments/channels/
 
 export default defineConfig({
   test: {
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         test: {
