@@ -13,6 +13,10 @@ declare module 'vitest' {
   }
 }
 
+// Made once for every project of the run (the pglite and postgres projects' setups run in one process).
+const run = globalThis as { assetpayTestChannelKeys?: ChannelKeys };
+
 export default function setup(project: TestProject) {
-  project.provide('testChannelKeys', generateChannelKeys(TEST_CHANNEL_BASE_URL));
+  run.assetpayTestChannelKeys ??= generateChannelKeys(TEST_CHANNEL_BASE_URL);
+  project.provide('testChannelKeys', run.assetpayTestChannelKeys);
 }
