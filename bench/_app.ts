@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../src/config.ts';
 import { PiiCipher, randomKeyring } from '../src/crypto/pii.ts';
-import { type Database, openDatabase } from '../src/db/client.ts';
+import { type Database, openDatabase, queryRows, sql } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { DEMO_PASSWORD, seedDemo } from '../src/demo/seed.ts';
 import { buildApp } from '../src/server.ts';
@@ -78,4 +78,15 @@ export async function startBenchApp(name: string, { pglite = false }: { pglite?:
     await close();
     throw error;
   }
+}
+
+/** A benchmark's own organisation in a freshly migrated database; the caller closes the database. */
+export async function openBenchOrg(url: string, code: string, name: string) {
+  const database = await openDatabase({ url, poolSize: 4 });
+  await migrate(database);
+  const [org] = await queryRows<{ id: string }>(
+    database.orm,
+    sql`INSERT INTO orgs (code, name) VALUES (${code}, ${name}) RETURNING id`,
+  );
+  return { database, db: database.orm, orgId: org!.id };
 }

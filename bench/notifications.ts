@@ -20,15 +20,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PiiCipher, randomKeyring } from '../src/crypto/pii.ts';
 import { openDatabase, queryRows, sql } from '../src/db/client.ts';
-import { migrate } from '../src/db/migrate.ts';
-import type { Actor } from '../src/modules/audit/service.ts';
 import { systemActor } from '../src/modules/audit/service.ts';
 import { runBilling } from '../src/modules/billing/run.ts';
 import { channelSettingsService } from '../src/modules/payments/channel-settings.ts';
 import { PROVIDERS_MODULES } from '../src/modules/payments/channels/index.ts';
 import { generateChannelKeys } from '../src/simulators/keys.ts';
+import { openBenchOrg } from './_app.ts';
 import { flag, freshPostgresDatabase, logger, percentile, printFigure, quick, round } from './_figure.ts';
 
+/** Who the benchmark's set-up acts as. */
+const benchActor = (orgId: string) => ({ ...systemActor, orgId, name: '通知基准' });
 const log = logger('notifications bench');
 const THROUGHPUT_SECONDS = Number(flag('seconds') ?? (quick ? 5 : 20));
 const LATENCY_SECONDS = quick ? 4 : 15;
@@ -60,15 +61,8 @@ const terms = {
 
 /** N tenants with a phone, N active contracts, one bill each (the product's billing run) and its created order. */
 async function seed(url: string, pii: PiiCipher, keys: ReturnType<typeof generateChannelKeys>) {
-  const database = await openDatabase({ url, poolSize: 4 });
+  const { database, db, orgId } = await openBenchOrg(url, 'BENCHN', '通知基准公司');
   try {
-    await migrate(database);
-    const db = database.orm;
-    const [org] = await queryRows<{ id: string }>(
-      db,
-      sql`INSERT INTO orgs (code, name) VALUES ('BENCHN', '通知基准公司') RETURNING id`,
-    );
-    const orgId = org!.id;
     const phoneEnc = pii.encrypt('phone', '13800138000');
     await db.execute(sql`
       INSERT INTO tenants (org_id, code, kind, name, credit_code, phone_enc, phone_index)
@@ -104,7 +98,7 @@ async function seed(url: string, pii: PiiCipher, keys: ReturnType<typeof generat
       SELECT o.id, o.org_id, b.id, b.amount_fen
         FROM payment_orders o JOIN bills b ON b.tenant_id = o.tenant_id AND b.org_id = o.org_id
        WHERE o.org_id = ${orgId}`);
-    await channelSettingsService.save({ db, pii, providers: PROVIDERS_MODULES }, staffActor(orgId), 'wechatpay', {
+    await channelSettingsService.save({ db, pii, providers: PROVIDERS_MODULES }, benchActor(orgId), 'wechatpay', {
       settings: account.settings as unknown as Record<string, unknown>,
       secrets: account.secrets as unknown as Record<string, string>,
     });
@@ -114,15 +108,6 @@ async function seed(url: string, pii: PiiCipher, keys: ReturnType<typeof generat
     await database.close();
   }
 }
-
-const staffActor = (orgId: string): Actor & { orgId: string } => ({
-  kind: 'system',
-  orgId,
-  id: null,
-  name: '通知基准',
-  ip: null,
-  userAgent: null,
-});
 
 /** pgbench's TPS for UPDATE order + INSERT payment + INSERT journal entry, one transaction, on scratch tables. */
 function pgbenchTps(url: string, dir: string, clients: number, seconds: number): number {

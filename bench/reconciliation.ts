@@ -18,15 +18,17 @@ import { createGzip } from 'node:zlib';
 import pg from 'pg';
 import { PiiCipher, type PiiKeyring, randomKeyring } from '../src/crypto/pii.ts';
 import { openDatabase, queryRows, sql } from '../src/db/client.ts';
-import { migrate } from '../src/db/migrate.ts';
 import { chinaDate } from '../src/domain/calendar.ts';
-import type { Actor } from '../src/modules/audit/service.ts';
+import { systemActor } from '../src/modules/audit/service.ts';
 import { channelSettingsService } from '../src/modules/payments/channel-settings.ts';
 import { PROVIDERS_MODULES } from '../src/modules/payments/channels/index.ts';
 import { reconciliationService } from '../src/modules/reconciliation/service.ts';
 import { generateChannelKeys } from '../src/simulators/keys.ts';
+import { openBenchOrg } from './_app.ts';
 import { flag, printFigure, quick } from './_figure.ts';
 
+/** Who the benchmark's set-up acts as. */
+const benchActor = (orgId: string) => ({ ...systemActor, orgId, name: '对账基准' });
 const SERVER_URL =
   process.env.DATABASE_URL ?? process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DATABASE = 'assetpay_bench_recon';
@@ -61,15 +63,8 @@ const beijingTime = (second: number) => {
 // ---- parent: database, bill, server, baseline ----
 
 async function seed(url: string, keyring: PiiKeyring, baseUrl: string) {
-  const database = await openDatabase({ url, poolSize: 4 });
+  const { database, db, orgId } = await openBenchOrg(url, 'BENCHR', '对账基准公司');
   try {
-    await migrate(database);
-    const db = database.orm;
-    const [org] = await queryRows<{ id: string }>(
-      db,
-      sql`INSERT INTO orgs (code, name) VALUES ('BENCHR', '对账基准公司') RETURNING id`,
-    );
-    const orgId = org!.id;
     const [tenant] = await queryRows<{ id: string }>(
       db,
       sql`INSERT INTO tenants (org_id, code, kind, name, credit_code, phone_enc, phone_index)
@@ -94,7 +89,7 @@ async function seed(url: string, keyring: PiiKeyring, baseUrl: string) {
     const pii = new PiiCipher(keyring);
     const keys = generateChannelKeys(baseUrl);
     const account = keys.accounts.wechatpay;
-    await channelSettingsService.save({ db, pii, providers: PROVIDERS_MODULES }, staffActor(orgId), 'wechatpay', {
+    await channelSettingsService.save({ db, pii, providers: PROVIDERS_MODULES }, benchActor(orgId), 'wechatpay', {
       settings: { ...account.settings, baseUrl: `${baseUrl}/wechatpay` },
       secrets: account.secrets as unknown as Record<string, string>,
     });
@@ -103,15 +98,6 @@ async function seed(url: string, keyring: PiiKeyring, baseUrl: string) {
     await database.close();
   }
 }
-
-const staffActor = (orgId: string): Actor & { orgId: string } => ({
-  kind: 'system',
-  orgId,
-  id: null,
-  name: '对账基准',
-  ip: null,
-  userAgent: null,
-});
 
 /** The bill (gzipped CSV) and the same lines as rows of the staging table (COPY text), written as a stream. */
 async function writeFiles(dir: string, runIdForBaseline: string, orgId: string) {
@@ -356,7 +342,7 @@ async function childRun() {
     const rssBeforeMb = Math.round(process.memoryUsage().rss / 1048576);
     if (process.argv.includes('--trace')) traceStatements();
     const start = performance.now();
-    const view = await reconciliationService.reconcile(deps, staffActor(orgId), {
+    const view = await reconciliationService.reconcile(deps, benchActor(orgId), {
       provider: 'wechatpay',
       date: DATE,
       today: chinaDate(new Date()),
