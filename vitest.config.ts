@@ -52,16 +52,16 @@ export default defineConfig({
         },
       },
       {
-        // Each browser test file runs its own server on its own copy of the demo data, and its own Chromium; they
-        // spend most of their time waiting on the page, so two files at once take 150 s instead of 268 s on the
-        // loaded 2-core machine, each file hardly slower.
+        // Each browser test file runs its own server on its own copy of the demo data, and its own Chromium, one file
+        // at a time: two at once took 150 s instead of 268 s, but in two CI runs out of two a write in one of them
+        // (a waiver approval, a contract submission) went unanswered for 30 s on the 2-core machine.
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/helpers/built-server.ts', 'test/helpers/e2e-demo.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          maxWorkers: 2,
+          fileParallelism: false,
         },
       },
       {
