@@ -4,7 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type Executor, type Orm, queryRows, sql } from '../db/client.ts';
+import { type Orm, queryRows, sql } from '../db/client.ts';
 import { AppError } from './problem.ts';
 
 declare module 'fastify' {
@@ -125,29 +125,14 @@ export function installIdempotency(app: FastifyInstance, db: Orm) {
 }
 
 /**
- * Stores an idempotent request's answer with its key inside the transaction that does the work, so the answer
- * commits with it: a crash after the commit and before the reply (test/faults/after-commit.test.ts) leaves the answer
- * for the client's retry, which would otherwise find the key still running (409) and, once it is stale, do the work
- * again. Serialised as the route will send it (its response schema for `statusCode`); onSend then writes the same.
- * Does nothing for a request without a key.
- */
-async function answerWithinTransaction(tx: Executor, reply: FastifyReply, statusCode: number, body: unknown) {
-  const taken = reply.request.idempotency;
-  if (!taken) return;
-  reply.status(statusCode);
-  const text = reply.serialize(body);
-  await tx.execute(
-    sql`UPDATE idempotency_keys SET status_code = ${statusCode}, response = ${text}::jsonb
-         WHERE scope = ${taken.scope} AND key = ${taken.key}`,
-  );
-}
-
-/**
- * Runs an idempotent request's use case and stores its answer in one transaction: with a key, the use case runs on
- * a transaction (its own transactions become savepoints in it) and the answer it returns is stored with the key before
- * that commits; without a key it runs on the database as usual. For the routes whose use case is all database work;
- * one that calls a channel between its transactions (refund approval, payment orders) keeps its own transactions, and
- * a retry after a crash there is refused by the state it left (already approved, the earlier order closed first).
+ * Runs an idempotent request's use case and stores its answer in one transaction, so the answer commits with the work:
+ * a crash after the commit and before the reply (test/faults/after-commit.test.ts) leaves the answer for the client's
+ * retry, which would otherwise find the key still running (409) and, once it is stale, do the work again. With a key
+ * the use case runs on a transaction (its own transactions become savepoints in it) and its answer, serialised as the
+ * route will send it (its response schema for `statusCode`), is stored before that commits; onSend then writes the
+ * same. Without a key it runs on the database as usual. For the routes whose use case is all database work; one that
+ * calls a channel between its transactions (refund approval, payment orders) keeps its own transactions, and a retry
+ * after a crash there is refused by the state it left (already approved, the earlier order closed first).
  */
 export async function answeredInOneTransaction<T>(
   db: Orm,
@@ -155,10 +140,15 @@ export async function answeredInOneTransaction<T>(
   statusCode: number,
   work: (db: Orm) => Promise<T>,
 ): Promise<T> {
-  if (!reply.request.idempotency) return work(db);
+  const taken = reply.request.idempotency;
+  if (!taken) return work(db);
   return db.transaction(async (tx) => {
     const answer = await work(tx);
-    await answerWithinTransaction(tx, reply, statusCode, answer);
+    reply.status(statusCode);
+    await tx.execute(
+      sql`UPDATE idempotency_keys SET status_code = ${statusCode}, response = ${reply.serialize(answer)}::jsonb
+           WHERE scope = ${taken.scope} AND key = ${taken.key}`,
+    );
     return answer;
   });
 }

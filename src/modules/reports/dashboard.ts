@@ -164,12 +164,13 @@ async function topOverdueTenants(context: ReportContext, reader: ReportReader, a
 async function contractsEnding(context: ReportContext, reader: ReportReader, asOf: string) {
   const filter = { status: 'active', endFrom: asOf, endTo: addDays(asOf, 90) };
   // The register's count, rent total and first rows under this filter, without the register's joins.
+  const ending = sql`org_id = ${reader.orgId} AND status = ${filter.status}
+             AND end_date BETWEEN ${filter.endFrom}::date AND ${filter.endTo}::date`;
   const [[totals], first] = await Promise.all([
     queryRows<{ count: string; rent: string }>(
       context.db,
       sql`SELECT count(*)::text AS count, coalesce(sum(monthly_rent_fen), 0)::text AS rent FROM contracts
-           WHERE org_id = ${reader.orgId} AND status = ${filter.status}
-             AND end_date BETWEEN ${filter.endFrom}::date AND ${filter.endTo}::date`,
+           WHERE ${ending}`,
     ),
     // The register's first ten (its order: end date, number), named after they are chosen.
     queryRows<Row>(
@@ -177,9 +178,7 @@ async function contractsEnding(context: ReportContext, reader: ReportReader, asO
       sql`SELECT c.number, ${tenantName(sql`t`, reader)} AS "tenantName", ${contractAssetNames(sql`c.id`)} AS "assetNames",
                  c.end_date::text AS "endDate", c.monthly_rent_fen::text AS "monthlyRentFen"
             FROM (SELECT id, number, tenant_id, end_date, monthly_rent_fen FROM contracts
-                   WHERE org_id = ${reader.orgId} AND status = ${filter.status}
-                     AND end_date BETWEEN ${filter.endFrom}::date AND ${filter.endTo}::date
-                   ORDER BY end_date, number LIMIT 10) c
+                   WHERE ${ending} ORDER BY end_date, number LIMIT 10) c
             JOIN tenants t ON t.id = c.tenant_id
            ORDER BY c.end_date, c.number`,
     ),
