@@ -3,6 +3,7 @@ import { loadConfig } from './config.ts';
 import { PiiCipher } from './crypto/pii.ts';
 import { piiKeyringFor } from './crypto/pii-keys.ts';
 import { openDatabase } from './db/client.ts';
+import { maintainTables } from './db/maintenance.ts';
 import { migrate } from './db/migrate.ts';
 import { connectDemoChannels, demoChannelKeys } from './demo/channels.ts';
 import { seedDemoPayments } from './demo/payments.ts';
@@ -47,7 +48,13 @@ let scheduler: Scheduler | undefined;
 if (config.jobs) {
   scheduler = await startScheduler(
     database,
-    scheduledJobs({ auth: app.auth, db: database.orm, messaging: app.messaging, payments: app.payments }),
+    scheduledJobs({
+      auth: app.auth,
+      db: database.orm,
+      databaseKind: database.kind,
+      messaging: app.messaging,
+      payments: app.payments,
+    }),
     config.databaseSchema ? `${config.databaseSchema}_pgboss` : 'pgboss',
   );
 }
@@ -106,6 +113,9 @@ if (demoOrg) {
       if (!reconciled.skipped)
         created.push(`${reconciled.runs} 个对账批次（${reconciled.openDifferences} 笔差异待处理）`);
     }
+    // PGlite has no autovacuum: the demo's reports are planned on statistics from the start, not from the job's
+    // first run.
+    if (database.kind === 'pglite') await maintainTables(database.orm);
     return created;
   }).then(
     (created) => {

@@ -1,4 +1,5 @@
-import type { Orm } from '../db/client.ts';
+import type { Database, Orm } from '../db/client.ts';
+import { maintainTables } from '../db/maintenance.ts';
 import { purgeIdempotencyKeys } from '../http/idempotency.ts';
 import type { AuthService } from '../modules/auth/service.ts';
 import { runBillingForAllOrgs } from '../modules/billing/run.ts';
@@ -16,6 +17,8 @@ import type { ScheduledJob } from './scheduler.ts';
 export function scheduledJobs(services: {
   auth: AuthService;
   db: Orm;
+  /** PGlite has no autovacuum: the scheduler does its work (statistics, dead rows). */
+  databaseKind?: Database['kind'];
   messaging?: MessagingDeps;
   /** Online payment (app.payments): the backstop asks channels about unpaid orders. */
   payments?: PaymentsDeps;
@@ -51,6 +54,16 @@ export function scheduledJobs(services: {
       cron: '* * * * *',
       run: () => compactBillDueTotals(services.db),
     },
+    ...(services.databaseKind === 'pglite'
+      ? [
+          {
+            // Autovacuum's work on the embedded database, which has none: statistics for the planner, dead rows cleared.
+            name: 'embedded-database-upkeep',
+            cron: '*/10 * * * *',
+            run: () => maintainTables(services.db),
+          },
+        ]
+      : []),
     {
       name: 'idempotency-cleanup',
       cron: '40 3 * * *',
