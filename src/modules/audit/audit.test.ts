@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { auditVerify } from '../../cli.ts';
+import { type Executor, queryRows } from '../../db/client.ts';
+import { auditService } from './service.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -83,5 +85,58 @@ describe('the audit hash chain', () => {
     expect(output).toMatch(/原因=head_mismatch/);
     const verification = await t.app.inject({ url: '/api/v1/audit-log/verification', headers: await t.as('admin') });
     expect(verification.json().valid).toBe(true);
+  });
+});
+
+describe('entries written last (auditService.writtenLast)', () => {
+  // The demo organisation's chain: its head exists (the logins above), so locking it is a real test.
+  const actor = () => ({
+    kind: 'system' as const,
+    orgId: t.orgId,
+    id: null,
+    name: '审计测试',
+    ip: null,
+    userAgent: null,
+  });
+  const entriesOf = async (db: Executor, actions: string[]) =>
+    queryRows<{ action: string; seq: number }>(
+      db,
+      sql`SELECT action, seq FROM audit_log WHERE chain = ${t.orgId} AND action IN ${actions} ORDER BY seq`,
+    );
+
+  it('holds the entries until the work ends, then chains them in the order recorded, the head free meanwhile', async () => {
+    const actions = ['test.first', 'test.second', 'test.third'];
+    await t.database.orm.transaction((tx) =>
+      auditService.writtenLast(tx, async () => {
+        await auditService.record(tx, actor(), { action: 'test.first' });
+        // Nested: the same transaction's entries still wait for the outer work's end.
+        await auditService.writtenLast(tx, () => auditService.record(tx, actor(), { action: 'test.second' }));
+        await auditService.record(tx, actor(), { action: 'test.third' });
+        expect(await entriesOf(tx, actions)).toEqual([]);
+        if (t.database.kind === 'postgres') {
+          // Another connection takes the chain head at once: nothing of this transaction holds it yet.
+          await t.database.orm.transaction(async (other) => {
+            await other.execute(sql`SELECT 1 FROM audit_chain WHERE chain = ${t.orgId} FOR UPDATE NOWAIT`);
+          });
+        }
+      }),
+    );
+    const written = await entriesOf(t.database.orm, actions);
+    expect(written.map((entry) => entry.action)).toEqual(actions);
+    expect(written.map((entry) => entry.seq - written[0]!.seq)).toEqual([0, 1, 2]);
+    expect((await cliVerify()).exitCode).toBe(0);
+  });
+
+  it('writes nothing when the work fails', async () => {
+    await expect(
+      t.database.orm.transaction((tx) =>
+        auditService.writtenLast(tx, async () => {
+          await auditService.record(tx, actor(), { action: 'test.failed' });
+          throw new Error('the use case failed');
+        }),
+      ),
+    ).rejects.toThrow('the use case failed');
+    expect(await entriesOf(t.database.orm, ['test.failed'])).toEqual([]);
+    expect((await cliVerify()).exitCode).toBe(0);
   });
 });

@@ -29,9 +29,12 @@ export const auditRepository = {
     return head!;
   },
 
-  async append(db: Executor, row: NewAuditRow) {
-    await db.insert(auditLog).values(row);
-    await db.update(auditChain).set({ seq: row.seq, hash: row.hash }).where(eq(auditChain.chain, row.chain));
+  /** Entries already chained on the locked head of `chain`, in order; the head then points at the last. */
+  async append(db: Executor, chain: string, rows: NewAuditRow[]) {
+    const last = rows.at(-1);
+    if (!last) return;
+    await db.insert(auditLog).values(rows);
+    await db.update(auditChain).set({ seq: last.seq, hash: last.hash }).where(eq(auditChain.chain, chain));
   },
 
   async list(db: Executor, filter: AuditFilter, page: number, pageSize: number) {
