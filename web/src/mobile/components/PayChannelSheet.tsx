@@ -97,6 +97,8 @@ export function PayChannelSheet({ visible, amountFen, onClose, onPay }: PayChann
       visible={visible}
       onMaskClick={paying ? undefined : onClose}
       bodyStyle={{ borderTopLeftRadius: 12, borderTopRightRadius: 12 }}
+      // Rendered (hidden) with the page, so a tap on 去支付 only has to show it.
+      forceRender
       data-testid="m-channel-sheet"
     >
       <div style={{ padding: '16px 16px 8px', textAlign: 'center' }}>
