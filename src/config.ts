@@ -46,6 +46,11 @@ export interface PaymentsConfig {
   orderMinutes: number;
   /** NOTIFY_BASE_URL: where channels post notifications (default PUBLIC_BASE_URL), no trailing slash. */
   notifyBaseUrl: string;
+  /**
+   * NOTIFY_MAX_IN_FLIGHT: channel notifications worked on at once by this instance (default 32); one more is refused
+   * at once with 503, and the channel sends it again later.
+   */
+  notifyMaxInFlight: number;
 }
 
 export interface SimulatorsConfig {
@@ -218,6 +223,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
         /\/+$/,
         '',
       ),
+      notifyMaxInFlight: integer('NOTIFY_MAX_IN_FLIGHT', environment.NOTIFY_MAX_IN_FLIGHT, 32),
     },
     simulators: simulators(environment, env),
   };

@@ -223,7 +223,7 @@ export async function buildApp({
     { prefix: '/api/v1' },
   );
   // Channel notifications: outside /api/v1 (their paths are the notify URLs given to the channels).
-  await app.register(notifyRoutes, { payments });
+  await app.register(notifyRoutes, { payments, maxInFlight: config.payments.notifyMaxInFlight });
 
   await registerWeb(app);
   app.decorate('auth', auth);

@@ -25,16 +25,19 @@ const PROVIDER_SUMMARY: Record<Provider, string> = {
   unionpay: '银联全渠道后台通知（ACP 5.1.0，signMethod 01）',
 };
 
-/** A refusal when no account can answer for the channel (the notification names no merchant we know). */
-function refusalWithoutAccount(provider: Provider, message: string): ChannelAnswer {
+/**
+ * A refusal in the channel's format before any account is known: the notification names no merchant we know (400),
+ * or this instance is already working on as many notifications as it may (503: the channel sends it again later).
+ */
+function refusalWithoutAccount(provider: Provider, status: 400 | 503, message: string): ChannelAnswer {
   if (provider === 'wechatpay') {
     return {
-      status: 400,
+      status,
       headers: { 'content-type': 'application/json; charset=utf-8' },
       body: JSON.stringify({ code: 'FAIL', message }),
     };
   }
-  return { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'fail' };
+  return { status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'fail' };
 }
 
 function send(reply: FastifyReply, answer: ChannelAnswer) {
@@ -96,7 +99,7 @@ async function receive(
   const row = identity ? await repo.settingsByIdentity(deps.db, provider, identity) : undefined;
   if (!row?.enabled) {
     log.warn({ provider, identity, reason: 'unknown_merchant' }, 'payment notification refused');
-    return { accepted: false, answer: refusalWithoutAccount(provider, '未知商户') };
+    return { accepted: false, answer: refusalWithoutAccount(provider, 400, '未知商户') };
   }
   const adapter = notifyingAdapter(deps, provider, row);
   let verified: ReturnType<ChannelAdapter['verifyNotification']>;
@@ -172,16 +175,45 @@ async function resultPageOf(deps: PaymentsDeps, orderNo: string | undefined): Pr
   return `${deps.publicBaseUrl}/m/pay/${token}/orders/${order.orderNo}`;
 }
 
-export const notifyRoutes: FastifyPluginAsync<{ payments: PaymentsDeps }> = async (app, { payments }) => {
+export const notifyRoutes: FastifyPluginAsync<{ payments: PaymentsDeps; maxInFlight: number }> = async (
+  app,
+  { payments, maxInFlight },
+) => {
   // Signatures cover the exact bytes received: every body reaches the handlers as a Buffer, unparsed.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  // A wave of notifications (the month's first morning) past what the database can post: at most `maxInFlight` are
+  // worked on at once and the next is refused at once (503), which every channel sends again later (WeChat Pay up to
+  // 15 times over a day, Alipay 8 times over 25 hours, UnionPay several times), while the backstop asks about orders
+  // still unpaid after 5 minutes. Left to queue for the database instead, at 1,000 a second they were answered after
+  // up to 22 s, long after WeChat Pay (which waits 5 s) had counted them failed and sent them again.
+  let inFlight = 0;
+  let refusedSinceLog = 0;
+  let lastRefusalLog = 0;
+  const refuseBusy = (request: FastifyRequest, provider: Provider) => {
+    refusedSinceLog += 1;
+    if (Date.now() - lastRefusalLog >= 1000) {
+      request.log.warn({ provider, refused: refusedSinceLog, maxInFlight }, 'notifications refused: too many at once');
+      refusedSinceLog = 0;
+      lastRefusalLog = Date.now();
+    }
+    return refusalWithoutAccount(provider, 503, '系统繁忙，请稍后重发');
+  };
 
   for (const provider of PROVIDERS) {
     app.post(
       `/notify/${provider}`,
       {
         config: { access: 'public' },
+        // Counted from before the body is read to the answer sent, so a refusal costs as little as an answer can.
+        onRequest: async (request, reply) => {
+          if (inFlight >= maxInFlight) return send(reply, refuseBusy(request, provider));
+          inFlight += 1;
+          reply.raw.once('close', () => {
+            inFlight -= 1;
+          });
+        },
         schema: {
           tags: ['渠道通知'],
           summary: PROVIDER_SUMMARY[provider],
