@@ -488,13 +488,25 @@ async function loadGenerator() {
       request.end(prepared.body);
     });
 
+  /** A phase's answers: how many of each kind (503: refused as busy), and how long each took. */
+  const answers = () => {
+    const tally = { ok: 0, failed: 0, refused: 0, latenciesMs: [] as number[], acceptedLatenciesMs: [] as number[] };
+    const count = (status: number, ms: number) => {
+      tally.latenciesMs.push(ms);
+      if (status >= 200 && status < 300) {
+        tally.ok += 1;
+        tally.acceptedLatenciesMs.push(ms);
+      } else {
+        tally.failed += 1;
+        if (status === 503) tally.refused += 1;
+      }
+    };
+    return { tally, count };
+  };
+
   const throughput = async (seconds: number, concurrency: number): Promise<PhaseResult> => {
-    const latenciesMs: number[] = [];
-    const acceptedLatenciesMs: number[] = [];
+    const { tally, count } = answers();
     let sent = 0;
-    let ok = 0;
-    let failed = 0;
-    let refused = 0;
     const start = performance.now();
     const until = start + seconds * 1000;
     const worker = async () => {
@@ -502,29 +514,17 @@ async function loadGenerator() {
         const prepared = throughputQueue[sent++]!;
         const began = performance.now();
         const status = await post(prepared);
-        const ms = performance.now() - began;
-        latenciesMs.push(ms);
-        if (status >= 200 && status < 300) {
-          ok += 1;
-          acceptedLatenciesMs.push(ms);
-        } else {
-          failed += 1;
-          if (status === 503) refused += 1;
-        }
+        count(status, performance.now() - began);
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
-    return { sent, ok, failed, refused, seconds: (performance.now() - start) / 1000, latenciesMs, acceptedLatenciesMs };
+    return { sent, ...tally, seconds: (performance.now() - start) / 1000 };
   };
 
   const openLoop = async (seconds: number, rate: number): Promise<PhaseResult> => {
-    const latenciesMs: number[] = [];
-    const acceptedLatenciesMs: number[] = [];
+    const { tally, count } = answers();
     const total = Math.min(latencyQueue.length, Math.round(seconds * rate));
     let sent = 0;
-    let ok = 0;
-    let failed = 0;
-    let refused = 0;
     const pending: Promise<void>[] = [];
     const start = performance.now();
     while (sent < total) {
@@ -533,35 +533,15 @@ async function loadGenerator() {
       while (sent < due) {
         const scheduled = start + (sent * 1000) / rate;
         const prepared = latencyQueue[sent++]!;
-        pending.push(
-          post(prepared).then((status) => {
-            const ms = performance.now() - scheduled;
-            latenciesMs.push(ms);
-            if (status >= 200 && status < 300) {
-              ok += 1;
-              acceptedLatenciesMs.push(ms);
-            } else {
-              failed += 1;
-              if (status === 503) refused += 1;
-            }
-          }),
-        );
+        pending.push(post(prepared).then((status) => count(status, performance.now() - scheduled)));
       }
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
     // A server far behind the offered rate is not waited for past 10 s: what has not answered by then failed.
     await Promise.race([Promise.all(pending), new Promise((resolve) => setTimeout(resolve, 10_000))]);
-    const unanswered = sent - ok - failed;
+    const unanswered = sent - tally.ok - tally.failed;
     agent.destroy();
-    return {
-      sent,
-      ok,
-      failed: failed + unanswered,
-      refused,
-      seconds: (performance.now() - start) / 1000,
-      latenciesMs,
-      acceptedLatenciesMs,
-    };
+    return { sent, ...tally, failed: tally.failed + unanswered, seconds: (performance.now() - start) / 1000 };
   };
 
   process.on('message', async (message: { phase: string; seconds: number; concurrency: number; rate: number }) => {
