@@ -139,6 +139,23 @@ describe('a damaged statement', () => {
     await expect(read(withBytes(file, truncated))).rejects.toThrow(/汇总/);
   });
 
+  it('WeChat: read as bytes, a byte order mark is dropped and cells beyond ASCII are decoded whole', async () => {
+    const paid = await paidOrder('wechat_native', 'wechatpay', 5_000);
+    const file = await fetchStatement('wechatpay');
+    const text = (await statementBytes(file)).toString('utf8');
+    // Read 7 bytes at a time: the three-byte characters are cut across chunks.
+    const renamed = Buffer.from(`\uFEFF${text.replaceAll(paid.orderNo, '租金·甲１')}`, 'utf8');
+    const lines = await read(withBytes(file, renamed));
+    expect(lines.find((line) => line.transactionId === paid.transactionId)).toMatchObject({
+      orderNo: '租金·甲１',
+      amountFen: 5_000,
+    });
+    const rows = text.split('\r\n');
+    const at = rows.findIndex((row) => row.includes(paid.transactionId));
+    rows[at] = rows[at]!.replaceAll('`50.00', '`５0.00');
+    await expect(read(withBytes(file, Buffer.from(rows.join('\r\n'), 'utf8')))).rejects.toThrow('金额 "５0.00"');
+  });
+
   it('Alipay: GBK text is decoded, and a file without its end marker is refused', async () => {
     await paidOrder('alipay_qr', 'alipay', 5_000);
     const file = await fetchStatement('alipay');

@@ -1,10 +1,22 @@
 // 微信支付交易账单 (trade bill, bill_type ALL): CSV, every cell prefixed with a backtick, columns read by header name;
 // detail rows, then the summary header (总交易单数,…) and one summary row whose count and sums must tie out.
-// A bill has a million lines on a busy day: each chunk's lines are cut and read in one synchronous pass (only the cells
-// used are sliced out; times and amounts read digit by digit), and handed on as one batch.
-import { beijingInstant, type StatementLine, StatementMalformed, textChunkLines, yuanToFen } from './lines.ts';
+// A bill has a million lines on a busy day: each chunk's lines are cut and read in one synchronous pass as bytes (only
+// the cells used are sliced out and decoded; times and amounts read digit by digit), and handed on as one batch.
+import {
+  asBytes,
+  beijingInstant,
+  byteChunkLines,
+  type StatementLine,
+  StatementMalformed,
+  utf8Of,
+  yuanToFen,
+} from './lines.ts';
 
-const cellsOf = (line: string) => line.split(',').map((cell) => cell.replace(/^`/, '').trim());
+/** The cells of a header or summary line (Chinese names: decoded whole). */
+const cellsOf = (line: string) =>
+  utf8Of(line)
+    .split(',')
+    .map((cell) => cell.replace(/^`/, '').trim());
 
 const COLUMNS = {
   at: '交易时间',
@@ -18,6 +30,7 @@ const COLUMNS = {
   refundAmount: '退款金额',
 } as const;
 const REQUIRED = ['交易时间', '微信订单号', '商户订单号', '交易状态', '订单金额', '手续费'];
+const SUMMARY_FIRST_CELL = asBytes('总交易单数');
 
 /** The lines of a trade bill one at a time (tests, small files); staging reads them in batches. */
 export async function* wechatTradeBillLines(content: AsyncIterable<Uint8Array>): AsyncGenerator<StatementLine> {
@@ -83,7 +96,7 @@ export async function* wechatTradeBillBatches(content: AsyncIterable<Uint8Array>
     }
     const ends = found;
     const c = columns!;
-    if (cellAt(line, starts, ends, 0) === '总交易单数') {
+    if (cellAt(line, starts, ends, 0) === SUMMARY_FIRST_CELL) {
       summaryHeader = new Map(cellsOf(line).map((name, index) => [name, index]));
       return;
     }
@@ -94,8 +107,8 @@ export async function* wechatTradeBillBatches(content: AsyncIterable<Uint8Array>
       const amountFen = fenOf(cellAt(line, starts, ends, c.amount));
       paidFen += amountFen;
       out.push({
-        transactionId: cellAt(line, starts, ends, c.transactionId),
-        orderNo: cellAt(line, starts, ends, c.orderNo),
+        transactionId: utf8Of(cellAt(line, starts, ends, c.transactionId)),
+        orderNo: utf8Of(cellAt(line, starts, ends, c.orderNo)),
         kind: 'payment',
         amountFen,
         feeFen: fenOf(cellAt(line, starts, ends, c.fee)),
@@ -105,19 +118,19 @@ export async function* wechatTradeBillBatches(content: AsyncIterable<Uint8Array>
       const amountFen = fenOf(cellAt(line, starts, ends, c.refundAmount));
       refundedFen += amountFen;
       out.push({
-        transactionId: cellAt(line, starts, ends, c.refundId),
-        orderNo: cellAt(line, starts, ends, c.orderNo),
+        transactionId: utf8Of(cellAt(line, starts, ends, c.refundId)),
+        orderNo: utf8Of(cellAt(line, starts, ends, c.orderNo)),
         kind: 'refund',
         amountFen,
         feeFen: fenOf(cellAt(line, starts, ends, c.fee)),
         at,
-        refundNo: cellAt(line, starts, ends, c.refundNo),
-        originalTransactionId: cellAt(line, starts, ends, c.transactionId),
+        refundNo: utf8Of(cellAt(line, starts, ends, c.refundNo)),
+        originalTransactionId: utf8Of(cellAt(line, starts, ends, c.transactionId)),
       });
     }
   };
 
-  for await (const lines of textChunkLines(content, 'utf8')) {
+  for await (const lines of byteChunkLines(content)) {
     const batch: StatementLine[] = [];
     for (const line of lines) readLine(line, batch);
     if (batch.length > 0) yield batch;
@@ -162,14 +175,14 @@ function fenOf(text: string): number {
     index += 1;
   }
   if (index === wholeStart || index >= text.length || text.charCodeAt(index) !== 46 || text.length - index < 3) {
-    return yuanToFen(text);
+    return yuanToFen(utf8Of(text));
   }
   const tens = text.charCodeAt(index + 1) - DIGIT_0;
   const ones = text.charCodeAt(index + 2) - DIGIT_0;
-  if (tens < 0 || tens > 9 || ones < 0 || ones > 9) return yuanToFen(text);
+  if (tens < 0 || tens > 9 || ones < 0 || ones > 9) return yuanToFen(utf8Of(text));
   for (let rest = index + 3; rest < text.length; rest += 1) {
     // Past the fen only zeros are read here; anything else is rounded by the general reading.
-    if (text.charCodeAt(rest) !== DIGIT_0) return yuanToFen(text);
+    if (text.charCodeAt(rest) !== DIGIT_0) return yuanToFen(utf8Of(text));
   }
   const fen = whole * 100 + tens * 10 + ones;
   return negative ? -fen : fen;
@@ -188,7 +201,7 @@ function digitsAt(text: string, from: number, length: number): number {
 
 /** "2026-05-01 10:00:00" (Beijing) to the instant, digit by digit; anything unusual through the general reading. */
 function instantOf(text: string): Date {
-  if (text.length !== 19) return beijingInstant(text);
+  if (text.length !== 19) return beijingInstant(utf8Of(text));
   const year = digitsAt(text, 0, 4);
   const month = digitsAt(text, 5, 2);
   const day = digitsAt(text, 8, 2);
@@ -214,7 +227,7 @@ function instantOf(text: string): Date {
     second > 59
   ) {
     // Days past the 28th, and anything else, are checked by the general reading (month lengths).
-    return beijingInstant(text);
+    return beijingInstant(utf8Of(text));
   }
   return new Date(Date.UTC(year, month - 1, day, hour - 8, minute, second));
 }
