@@ -1,7 +1,8 @@
 // Bulk load with COPY inside the caller's transaction. PostgreSQL: COPY … FROM STDIN streamed through
 // pg-copy-streams on the transaction's own connection (rows flow as they are produced, with backpressure).
 // PGlite: COPY … FROM '/dev/blob' with the rows handed over as a Blob, a batch at a time (it runs in this process,
-// so a batch is the only buffer). Rows are encoded in COPY's text format.
+// so a batch is the only buffer). Rows are encoded in COPY's text format, while they are sent (copyRows) or a slice
+// ahead (copyTextSlices, then copyText: the next slice is read while the database writes this one).
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
@@ -14,9 +15,9 @@ interface QueryClient {
   query(text: string, params?: unknown[], options?: { blob?: Blob }): Promise<unknown>;
 }
 
-/** Bytes of encoded rows sent as one piece (PostgreSQL) and rows per COPY (PGlite). */
+/** Bytes of encoded rows sent as one piece (PostgreSQL), and given to one COPY (PGlite). */
 const SEND_BYTES = 256 * 1024;
-const PGLITE_BATCH_ROWS = 50_000;
+const PGLITE_BATCH_BYTES = 8 * 1024 * 1024;
 
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
@@ -27,8 +28,12 @@ function copyField(value: CopyValue): string {
   return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (char) => ESCAPES[char]!) : value;
 }
 
-/** One row as a line of COPY text format. */
-export const copyLine = (row: readonly CopyValue[]): string => `${row.map(copyField).join('\t')}\n`;
+/** One row as a line of COPY text format (a loop, not map and join: a million rows make no arrays). */
+export function copyLine(row: readonly CopyValue[]): string {
+  let line = copyField(row[0]);
+  for (let index = 1; index < row.length; index += 1) line += `\t${copyField(row[index])}`;
+  return `${line}\n`;
+}
 
 /**
  * The driver's connection under Drizzle: node-postgres's PoolClient inside a transaction (the Pool outside one),
@@ -50,62 +55,108 @@ export async function copyRows(
   columns: readonly string[],
   rows: AsyncIterable<readonly CopyValue[]> | Iterable<readonly CopyValue[]>,
 ): Promise<number> {
+  let count = 0;
+  async function* counted() {
+    for await (const row of rows) {
+      count += 1;
+      yield row;
+    }
+  }
+  await copyText(executor, table, columns, copyTextOf(counted()));
+  return count;
+}
+
+/** Rows as COPY text, in pieces of about SEND_BYTES, each ending at a row's end. */
+async function* copyTextOf(rows: AsyncIterable<readonly CopyValue[]>): AsyncGenerator<Buffer> {
+  let pending = '';
+  for await (const row of rows) {
+    pending += copyLine(row);
+    if (pending.length >= SEND_BYTES) {
+      yield Buffer.from(pending, 'utf8');
+      pending = '';
+    }
+  }
+  if (pending) yield Buffer.from(pending, 'utf8');
+}
+
+/**
+ * The rows as slices of at most `rowsPerSlice` rows, each slice its COPY text in pieces (for `copyText`): a slice is
+ * encoded whole before it is handed on, so the next one can be read and encoded while the last is being written.
+ */
+export async function* copyTextSlices(
+  rows: AsyncIterable<readonly CopyValue[]>,
+  rowsPerSlice: number,
+): AsyncGenerator<Buffer[]> {
+  let slice: Buffer[] = [];
+  let pending = '';
+  let count = 0;
+  for await (const row of rows) {
+    pending += copyLine(row);
+    count += 1;
+    if (pending.length >= SEND_BYTES || count === rowsPerSlice) {
+      slice.push(Buffer.from(pending, 'utf8'));
+      pending = '';
+    }
+    if (count === rowsPerSlice) {
+      yield slice;
+      slice = [];
+      count = 0;
+    }
+  }
+  if (pending) slice.push(Buffer.from(pending, 'utf8'));
+  if (slice.length > 0) yield slice;
+}
+
+/** Loads COPY text (whole rows in each piece) into `table (columns)`. */
+export async function copyText(
+  executor: Executor,
+  table: string,
+  columns: readonly string[],
+  text: AsyncIterable<Buffer> | Iterable<Buffer>,
+): Promise<void> {
   const target = `${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(', ')})`;
   const client = driverClientOf(executor);
   if (client instanceof pg.Pool) {
     const connection = await client.connect();
     try {
-      return await copyToPostgres(connection, target, rows);
+      return await copyToPostgres(connection, target, text);
     } finally {
       connection.release();
     }
   }
-  if (client instanceof pg.Client) return copyToPostgres(client, target, rows);
-  return copyToPglite(client as QueryClient, target, rows);
+  if (client instanceof pg.Client) return copyToPostgres(client, target, text);
+  return copyToPglite(client as QueryClient, target, text);
 }
 
 async function copyToPostgres(
   client: pg.ClientBase,
   target: string,
-  rows: AsyncIterable<readonly CopyValue[]> | Iterable<readonly CopyValue[]>,
-): Promise<number> {
-  let count = 0;
-  async function* encoded() {
-    let pending = '';
-    for await (const row of rows) {
-      pending += copyLine(row);
-      count += 1;
-      if (pending.length >= SEND_BYTES) {
-        yield Buffer.from(pending, 'utf8');
-        pending = '';
-      }
-    }
-    if (pending) yield Buffer.from(pending, 'utf8');
-  }
+  text: AsyncIterable<Buffer> | Iterable<Buffer>,
+): Promise<void> {
   const copy = client.query(copyFrom(`COPY ${target} FROM STDIN`));
-  await pipeline(Readable.from(encoded(), { objectMode: false }), copy);
-  return count;
+  await pipeline(Readable.from(text, { objectMode: false }), copy);
 }
 
 async function copyToPglite(
   client: QueryClient,
   target: string,
-  rows: AsyncIterable<readonly CopyValue[]> | Iterable<readonly CopyValue[]>,
-): Promise<number> {
-  let count = 0;
-  let batch: string[] = [];
+  text: AsyncIterable<Buffer> | Iterable<Buffer>,
+): Promise<void> {
+  let batch: Buffer[] = [];
+  let bytes = 0;
   const flush = async () => {
     if (batch.length === 0) return;
-    await client.query(`COPY ${target} FROM '/dev/blob'`, [], { blob: new Blob(batch) });
+    // Buffer.from(string) is never backed by shared memory, which is all Blob's type rules out.
+    await client.query(`COPY ${target} FROM '/dev/blob'`, [], { blob: new Blob(batch as BlobPart[]) });
     batch = [];
+    bytes = 0;
   };
-  for await (const row of rows) {
-    batch.push(copyLine(row));
-    count += 1;
-    if (batch.length >= PGLITE_BATCH_ROWS) await flush();
+  for await (const piece of text) {
+    batch.push(piece);
+    bytes += piece.length;
+    if (bytes >= PGLITE_BATCH_BYTES) await flush();
   }
   await flush();
-  return count;
 }
 
 function quoteIdentifier(name: string): string {

@@ -376,6 +376,7 @@ async function settle(deps: ReconciliationDeps, actor: Actor & { orgId: string }
     const run = (await repo.lockRun(tx, actor.orgId, runId))!;
     if (run.status === 'completed') return { run, now: false };
     const { from, to } = dayBounds(run.statementDate);
+    await repo.hashADayInMemory(tx);
     await repo.insertDifferences(tx, run, from, to);
     const autoResolved = await differencesRepository.autoResolve(tx, run);
     const totals = await repo.totals(tx, run.id);

@@ -156,6 +156,23 @@ describe('stageStatement', () => {
     }
   });
 
+  it('loads the same lines a slice at a time as in one piece', async () => {
+    const bill = Buffer.from(tradeBill(120), 'utf8');
+    const whole = await statementFileFrom(meta('2026-05-07'), bill);
+    const sliced = await statementFileFrom(meta('2026-05-07'), Buffer.concat([bill, Buffer.from('\r\n')]));
+    try {
+      const once = await stageStatement(deps(), actor, whole);
+      const inSevens = await stageStatement(deps(), actor, sliced, undefined, { sliceLines: 7 });
+      expect(inSevens.run.id).not.toBe(once.run.id);
+      const loaded = await lines(inSevens.run.id);
+      expect(loaded).toHaveLength(121);
+      expect(loaded).toEqual(await lines(once.run.id));
+    } finally {
+      await whole.dispose();
+      await sliced.dispose();
+    }
+  });
+
   it('answers the earlier run for the same file, gzipped or not, and loads nothing again', async () => {
     const csv = Buffer.from(tradeBill(3), 'utf8');
     const plain = await statementFileFrom(meta('2026-05-02'), csv);
@@ -240,7 +257,8 @@ describe('stageStatement', () => {
       const firstRun = (await stageStatement(deps(), actor, first)).run;
       expect(await outcomes(firstRun.id)).toEqual(['matched', 'matched', 'matched', null]);
       // The same payments in another file of that day: the first run settles them, this one must not again.
-      const secondRun = (await stageStatement(deps(), actor, second)).run;
+      // A line at a time: each slice is matched as it goes in, and the earlier settlement is seen in any slice.
+      const secondRun = (await stageStatement(deps(), actor, second, undefined, { sliceLines: 1 })).run;
       expect(secondRun.id).not.toBe(firstRun.id);
       expect(await outcomes(secondRun.id)).toEqual(['settled_before', 'settled_before', 'settled_before', null]);
     } finally {
