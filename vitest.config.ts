@@ -23,6 +23,8 @@ export default defineConfig({
             'src/crypto/**/*.test.ts',
             'src/excel/**/*.test.ts',
             'web/src/**/*.test.ts',
+            // The server bundle npm start runs, started once with node.
+            'test/build/**/*.test.ts',
             ...channels,
           ],
         },

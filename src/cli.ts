@@ -1,6 +1,7 @@
 // `npm run cli -- <command>`: operations that run beside the server, on the database the configuration names.
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type Config, loadConfig } from './config.ts';
 import { PiiCipher } from './crypto/pii.ts';
@@ -234,6 +235,7 @@ async function main() {
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
+// Run, not imported: this file under tsx, or its bundle dist/server/cli.mjs.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   await main();
 }

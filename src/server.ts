@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -48,9 +47,10 @@ import { reportsRoutes } from './modules/reports/routes.ts';
 import { type DemoState, systemRoutes, VERSION } from './modules/system/routes.ts';
 import { tenantsRoutes } from './modules/tenants/routes.ts';
 import { usersRoutes } from './modules/users/routes.ts';
+import { projectRoot } from './project-root.ts';
 import { type FileStore, LocalFileStore } from './storage/file-store.ts';
 
-const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web/dist');
+const webDist = path.join(projectRoot, 'web/dist');
 
 /** Log redaction: secrets and personal data never reach the log. */
 export const REDACTED_LOG_PATHS = [

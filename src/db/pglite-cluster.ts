@@ -3,9 +3,8 @@
 // starts from that dump in about a second. The dump belongs to one PGlite version, so its name carries it.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectRoot } from '../project-root.ts';
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 // The package does not export its package.json, so read it from node_modules.
 const pgliteVersion: string = JSON.parse(
   fs.readFileSync(path.join(projectRoot, 'node_modules/@electric-sql/pglite/package.json'), 'utf8'),
@@ -40,6 +39,7 @@ async function makeEmptyClusterDump() {
   fs.renameSync(partial, emptyClusterDump);
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+// Run by npm install's prepare (tsx); the source path, as in a bundle import.meta.url is the bundle's.
+if (process.argv[1] && path.resolve(process.argv[1]) === path.join(projectRoot, 'src/db/pglite-cluster.ts')) {
   if (!fs.existsSync(emptyClusterDump)) await makeEmptyClusterDump();
 }

@@ -31,8 +31,8 @@ async function demoLoginWorks(server: RunningServer) {
   return response.status;
 }
 
-// `npm start` itself (tsx on the sources); the other tests, here and in every browser and fault test, start the run's
-// build of the same sources (test/helpers/built-server.ts).
+// As `npm start` does: dist/server built, then run by node; the other tests, here and in every browser and fault test,
+// start the run's build of the same sources (test/helpers/built-server.ts).
 describe('npm start on a fresh machine', () => {
   it('serves /healthz within 30 s on the embedded database, seeded with the demo logins, then the demo business', async () => {
     const server = await startServer({}, 30_000, { waitForDemo: false, npmStart: true });

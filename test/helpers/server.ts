@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { buildServer } from '../../scripts/build-server.mjs';
 import { builtCommand, type Entry } from './built-server.ts';
 
 export interface RunningServer {
@@ -28,11 +29,18 @@ export async function freePort(): Promise<number> {
 }
 
 export interface LaunchOptions {
-  /** As `npm start` and `npm run cli` do (tsx on the sources), not the run's build (test/helpers/built-server.ts). */
+  /**
+   * As `npm start` (dist/server built, then run by node) and `npm run cli` (tsx on the sources) do, not the run's
+   * build (test/helpers/built-server.ts).
+   */
   npmStart?: boolean;
+  /** A bundle made by buildServer() (scripts/build-server.mjs), run by node. */
+  bundle?: string;
 }
 
-function productCommand(entry: Entry, { npmStart = false }: LaunchOptions): [string, string[]] {
+async function productCommand(entry: Entry, { npmStart = false, bundle }: LaunchOptions): Promise<[string, string[]]> {
+  if (npmStart && entry === 'main') bundle ??= (await buildServer()).main;
+  if (bundle) return [process.execPath, ['--enable-source-maps', bundle]];
   return npmStart ? [path.resolve('node_modules/.bin/tsx'), [`src/${entry}.ts`]] : builtCommand(entry);
 }
 
@@ -69,8 +77,8 @@ export async function startServer(
   const port = await freePort();
   const simulatorPort = env.SIM_PORT ?? String(await freePort());
   const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'assetpay-e2e-'));
+  const [command, args] = await productCommand('main', launch);
   const started = Date.now();
-  const [command, args] = productCommand('main', launch);
   const child = spawnGroup(command, args, {
     env: {
       ...process.env,
@@ -144,7 +152,7 @@ export async function runCli(
   env: Record<string, string>,
   launch: LaunchOptions = {},
 ): Promise<{ code: number; output: string }> {
-  const [command, cliArgs] = productCommand('cli', launch);
+  const [command, cliArgs] = await productCommand('cli', launch);
   const child = spawn(command, [...cliArgs, ...args], {
     env: { ...process.env, NODE_ENV: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
