@@ -4,8 +4,9 @@
 // The bill ties out except for a handful of lines: 3 amounts altered, 3 orders left out, 2 unknown orders (the
 // channel is asked, and says no) and 1 refund not known here.
 // The bill is served by a small local HTTP server playing WeChat Pay's two endpoints (answers signed with the
-// simulator's platform key); the reconciliation runs in a child process so its peak RSS is the service's alone.
-// Baseline: `psql -c "\copy …"` of the same lines (as rows of the staging table) into an equivalent table, same run.
+// simulator's platform key); the reconciliation runs in a child process so its peak RSS is the service's alone, from
+// a bundle as `npm start` runs the product (node, not tsx: the TypeScript loader held ~140 MB more).
+// Baseline: `psql -c "\copy …"` of the same lines (as rows of reconciliation_lines) into a table like it, same run.
 // Prints one JSON line { name, db, n, seconds, perSecond, peakRssMb, baseline, ratio, … }.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, createSign, randomBytes } from 'node:crypto';
@@ -18,21 +19,16 @@ import { createGzip } from 'node:zlib';
 import pg from 'pg';
 import { PiiCipher, type PiiKeyring, randomKeyring } from '../src/crypto/pii.ts';
 import { openDatabase, queryRows, sql } from '../src/db/client.ts';
-import { chinaDate } from '../src/domain/calendar.ts';
-import { systemActor } from '../src/modules/audit/service.ts';
 import { channelSettingsService } from '../src/modules/payments/channel-settings.ts';
 import { PROVIDERS_MODULES } from '../src/modules/payments/channels/index.ts';
-import { reconciliationService } from '../src/modules/reconciliation/service.ts';
 import { generateChannelKeys } from '../src/simulators/keys.ts';
 import { openBenchOrg } from './_app.ts';
 import { flag, printFigure, quick } from './_figure.ts';
+import { benchActor, DATE } from './_reconciliation-day.ts';
 
-/** Who the benchmark's set-up acts as. */
-const benchActor = (orgId: string) => ({ ...systemActor, orgId, name: '对账基准' });
 const SERVER_URL =
   process.env.DATABASE_URL ?? process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DATABASE = 'assetpay_bench_recon';
-const DATE = '2026-05-01';
 // `--quick`: 50,000 lines (the quick run of every benchmark fits in two minutes); `--lines=N` for anything else.
 const n = Number(flag('lines') ?? (quick ? 50_000 : 1_000_000));
 
@@ -86,6 +82,8 @@ async function seed(url: string, keyring: PiiKeyring, baseUrl: string) {
              ${dayStart}::timestamptz + make_interval(secs => substr(p.number, 3)::int % 86400), p.id
         FROM payments p WHERE p.org_id = ${orgId}`);
     await db.execute(sql`ANALYZE`);
+    // The seed's writes flushed now, not on the clock of the baseline or the run.
+    await db.execute(sql`CHECKPOINT`);
     const pii = new PiiCipher(keyring);
     const keys = generateChannelKeys(baseUrl);
     const account = keys.accounts.wechatpay;
@@ -99,7 +97,10 @@ async function seed(url: string, keyring: PiiKeyring, baseUrl: string) {
   }
 }
 
-/** The bill (gzipped CSV) and the same lines as rows of the staging table (COPY text), written as a stream. */
+/**
+ * The bill (gzipped CSV) and the same lines as rows of reconciliation_lines (COPY text, payments as matched, which all
+ * but a few are once reconciled: the partial index of lines not matched holds as many as in the run), as a stream.
+ */
 async function writeFiles(dir: string, runIdForBaseline: string, orgId: string) {
   const billPath = path.join(dir, 'tradebill.csv.gz');
   const rowsPath = path.join(dir, 'lines.tsv');
@@ -130,7 +131,7 @@ async function writeFiles(dir: string, runIdForBaseline: string, orgId: string) 
     lineNo += 1;
     const at = beijingTime(second);
     bill += `${cells([at, 'wxbench', '1900000001', '0', '', transactionId, orderNo, 'oBench', 'NATIVE', 'SUCCESS', 'OTHERS', 'CNY', yuan(fen), '0.00', '0', '0', '0.00', '0.00', '', '', '租金', '', fee5(fee), '0.60%', yuan(fen), '0.00', ''])}\r\n`;
-    rows += `${runIdForBaseline}\t${lineNo}\t${orgId}\twechatpay\tpayment\t${transactionId}\t${orderNo}\t\\N\t\\N\t${fen}\t${fee}\t${at}+08\n`;
+    rows += `${runIdForBaseline}\t${lineNo}\t${orgId}\twechatpay\tpayment\t${transactionId}\t${orderNo}\t\\N\t\\N\t${fen}\t${fee}\t${at}+08\tmatched\n`;
     await flush();
   };
   bill +=
@@ -147,7 +148,7 @@ async function writeFiles(dir: string, runIdForBaseline: string, orgId: string) 
   refundFen += refund;
   lineNo += 1;
   bill += `${cells([beijingTime(50_000), 'wxbench', '1900000001', '0', '', txOf(REFUNDED), orderNoOf(REFUNDED), 'oBench', 'NATIVE', 'REFUND', 'OTHERS', 'CNY', '0.00', '0.00', '50300000000000000000000001', 'RFBENCH1', yuan(refund), '0.00', 'ORIGINAL', 'SUCCESS', '租金', '', '-0.06000', '0.60%', '0.00', yuan(refund), ''])}\r\n`;
-  rows += `${runIdForBaseline}\t${lineNo}\t${orgId}\twechatpay\trefund\t50300000000000000000000001\t${orderNoOf(REFUNDED)}\tRFBENCH1\t${txOf(REFUNDED)}\t${refund}\t-6\t${beijingTime(50_000)}+08\n`;
+  rows += `${runIdForBaseline}\t${lineNo}\t${orgId}\twechatpay\trefund\t50300000000000000000000001\t${orderNoOf(REFUNDED)}\tRFBENCH1\t${txOf(REFUNDED)}\t${refund}\t-6\t${beijingTime(50_000)}+08\t\\N\n`;
   bill += '总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额\r\n';
   bill += `${cells([lineNo, yuan(paidFen), yuan(refundFen), '0.00', yuan(feeFen - 6), yuan(paidFen), yuan(refundFen)])}\r\n`;
   await flush(true);
@@ -226,23 +227,28 @@ async function parent() {
     const seedSeconds = (performance.now() - seedStart) / 1000;
     server.on('request', billHandler(keys, files, baseUrl));
 
-    // Baseline: the same lines by psql \copy into a table like the staging table (its keys and indexes, no FK).
+    // Baseline: the same lines by psql \copy into a table like reconciliation_lines (its keys and indexes, no FK).
     psqlSeconds(url, 'CREATE TABLE bench_copy_lines (LIKE reconciliation_lines INCLUDING ALL)');
     const baseline = psqlSeconds(
       url,
-      `\\copy bench_copy_lines (run_id, line_no, org_id, provider, kind, transaction_id, order_no, refund_no, original_transaction_id, amount_fen, fee_fen, occurred_at) FROM '${files.rowsPath}'`,
+      `\\copy bench_copy_lines (run_id, line_no, org_id, provider, kind, transaction_id, order_no, refund_no, original_transaction_id, amount_fen, fee_fen, occurred_at, outcome) FROM '${files.rowsPath}'`,
     );
     psqlSeconds(url, 'DROP TABLE bench_copy_lines');
 
+    // The child runs as the product does in production: bundled (scripts/build-server.mjs) and started by node.
+    // Imported here, not above: the child's bundle would take the build script's own "was I run?" check as its own.
+    const { buildServer } = await import('../scripts/build-server.mjs');
+    const { child: childBundle } = await buildServer({
+      outDir: path.resolve('node_modules/.cache/assetpay/bench-reconciliation'),
+      entries: { child: fileURLToPath(new URL('./_reconciliation-child.ts', import.meta.url)) },
+    });
     const child = spawn(
       process.execPath,
       [
         // `--cpu-prof`: the child's CPU profile, written to bench/results/ (open it in Chrome's DevTools).
         ...(process.argv.includes('--cpu-prof') ? ['--cpu-prof', '--cpu-prof-dir', 'bench/results'] : []),
-        '--import',
-        'tsx',
-        fileURLToPath(import.meta.url),
-        '--child',
+        '--enable-source-maps',
+        childBundle,
         ...process.argv.filter((arg) => arg === '--trace'),
       ],
       {
@@ -319,73 +325,4 @@ async function parent() {
 
 const round = (value: number, places: number) => Number(value.toFixed(places));
 
-// ---- child: the reconciliation alone ----
-
-async function childRun() {
-  const stored = JSON.parse(process.env.BENCH_RECON_KEYRING!) as {
-    keys: { id: string; key: string }[];
-    indexKey: string;
-  };
-  const keyring: PiiKeyring = {
-    keys: stored.keys.map(({ id, key }) => ({ id, key: Buffer.from(key, 'base64') })),
-    indexKey: Buffer.from(stored.indexKey, 'base64'),
-  };
-  const database = await openDatabase({ url: process.env.BENCH_RECON_URL!, poolSize: 4 });
-  try {
-    const orgId = process.env.BENCH_RECON_ORG!;
-    const deps = {
-      db: database.orm,
-      pii: new PiiCipher(keyring),
-      providers: PROVIDERS_MODULES,
-      publicBaseUrl: 'http://127.0.0.1',
-    };
-    const rssBeforeMb = Math.round(process.memoryUsage().rss / 1048576);
-    if (process.argv.includes('--trace')) traceStatements();
-    const start = performance.now();
-    const view = await reconciliationService.reconcile(deps, benchActor(orgId), {
-      provider: 'wechatpay',
-      date: DATE,
-      today: chinaDate(new Date()),
-    });
-    const seconds = (performance.now() - start) / 1000;
-    console.log(
-      JSON.stringify({
-        seconds,
-        peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-        rssBeforeMb,
-        view: { lines: view.lines, matched: view.matched, differences: view.differences },
-      }),
-    );
-  } finally {
-    await database.close();
-  }
-}
-
-/** `--trace`: every statement that takes over 100 ms, with its time, to stderr (what limits the run). */
-function traceStatements() {
-  const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
-  const origin = performance.now();
-  pg.Client.prototype.query = function traced(this: pg.Client, ...args: unknown[]) {
-    const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string })?.text;
-    if (process.env.BENCH_EXPLAIN && text?.includes(process.env.BENCH_EXPLAIN)) {
-      void (
-        query.apply(this, [`EXPLAIN ${text}`, (args[0] as { values?: unknown[] })?.values ?? args[1]]) as Promise<{
-          rows: Record<string, string>[];
-        }>
-      ).then((plan) => console.error(plan.rows.map((row) => Object.values(row)[0]).join('\n')));
-    }
-    const started = performance.now();
-    const result = query.apply(this, args);
-    const report = () => {
-      const ms = performance.now() - started;
-      const at = ((started - origin) / 1000).toFixed(2);
-      if (ms > 100) console.error(`+${at} s: ${Math.round(ms)} ms  ${text?.replace(/\s+/g, ' ').slice(0, 120)}`);
-    };
-    if (result instanceof Promise) void result.then(report, () => {});
-    else (result as { once?: (event: string, listener: () => void) => void } | undefined)?.once?.('finish', report);
-    return result;
-  } as typeof pg.Client.prototype.query;
-}
-
-if (process.argv.includes('--child')) await childRun();
-else await parent();
+await parent();

@@ -80,31 +80,42 @@ async function* copyTextOf(rows: AsyncIterable<readonly CopyValue[]>): AsyncGene
 }
 
 /**
- * The rows as slices of at most `rowsPerSlice` rows, each slice its COPY text in pieces (for `copyText`): a slice is
- * encoded whole before it is handed on, so the next one can be read and encoded while the last is being written.
+ * The rows as slices of at most `rowsPerSlice` rows, each slice its COPY text (for `copyText`): a slice is encoded
+ * whole before it is handed on, so the next one can be read and encoded while the last is being written. Every slice
+ * is written into the same memory: load one (copyText resolves once the database has it all) before asking for the
+ * next. A million rows then hold one slice's bytes, not a hundred megabytes of pieces waiting to be collected.
  */
 export async function* copyTextSlices(
   rows: AsyncIterable<readonly CopyValue[]>,
   rowsPerSlice: number,
 ): AsyncGenerator<Buffer[]> {
-  let slice: Buffer[] = [];
+  let memory = Buffer.allocUnsafe(SEND_BYTES * 4);
+  let used = 0;
   let pending = '';
   let count = 0;
+  const keep = () => {
+    const bytes = Buffer.byteLength(pending, 'utf8');
+    if (used + bytes > memory.length) {
+      const larger = Buffer.allocUnsafe(Math.max(memory.length * 2, used + bytes));
+      memory.copy(larger, 0, 0, used);
+      memory = larger;
+    }
+    used += memory.write(pending, used, 'utf8');
+    pending = '';
+  };
   for await (const row of rows) {
     pending += copyLine(row);
     count += 1;
-    if (pending.length >= SEND_BYTES || count === rowsPerSlice) {
-      slice.push(Buffer.from(pending, 'utf8'));
-      pending = '';
-    }
+    if (pending.length >= SEND_BYTES) keep();
     if (count === rowsPerSlice) {
-      yield slice;
-      slice = [];
+      keep();
+      yield [memory.subarray(0, used)];
+      used = 0;
       count = 0;
     }
   }
-  if (pending) slice.push(Buffer.from(pending, 'utf8'));
-  if (slice.length > 0) yield slice;
+  keep();
+  if (used > 0) yield [memory.subarray(0, used)];
 }
 
 /** Loads COPY text (whole rows in each piece) into `table (columns)`. */
