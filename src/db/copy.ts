@@ -157,7 +157,7 @@ async function copyToPglite(
   let bytes = 0;
   const flush = async () => {
     if (batch.length === 0) return;
-    // Buffer.from(string) is never backed by shared memory, which is all Blob's type rules out.
+    // The pieces are never backed by shared memory, which is all that Blob's type rules out.
     await client.query(`COPY ${target} FROM '/dev/blob'`, [], { blob: new Blob(batch as BlobPart[]) });
     batch = [];
     bytes = 0;

@@ -55,18 +55,18 @@ const UTF8_BOM_AS_BYTES = '\u00ef\u00bb\u00bf';
  * below 0x80, so commas and line ends fall where they do in the decoded text; `utf8Of` decodes what holds more.
  * A day's bill of 200 MB is cut and read without first becoming 400 MB of two-byte text.
  */
-export function byteChunkLines(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<string[]> {
+export async function* byteChunkLines(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<string[]> {
   let first = true;
-  return chunkLines(
+  for await (const lines of chunkLines(
     chunks,
-    (bytes) => {
-      const text = bytes.toString('latin1');
-      if (!first) return text;
-      first = false;
-      return text.startsWith(UTF8_BOM_AS_BYTES) ? text.slice(UTF8_BOM_AS_BYTES.length) : text;
-    },
+    (bytes) => bytes.toString('latin1'),
     () => '',
-  );
+  )) {
+    // The mark is whole in the first line however the chunks cut it.
+    if (first && lines[0]!.startsWith(UTF8_BOM_AS_BYTES)) lines[0] = lines[0]!.slice(UTF8_BOM_AS_BYTES.length);
+    first = false;
+    yield lines;
+  }
 }
 
 /** A piece of `byteChunkLines` text as the UTF-8 it stands for (ASCII as it is). */

@@ -143,13 +143,15 @@ describe('a damaged statement', () => {
     const paid = await paidOrder('wechat_native', 'wechatpay', 5_000);
     const file = await fetchStatement('wechatpay');
     const text = (await statementBytes(file)).toString('utf8');
-    // Read 7 bytes at a time: the three-byte characters are cut across chunks.
     const renamed = Buffer.from(`\uFEFF${text.replaceAll(paid.orderNo, '租金·甲１')}`, 'utf8');
-    const lines = await read(withBytes(file, renamed));
-    expect(lines.find((line) => line.transactionId === paid.transactionId)).toMatchObject({
-      orderNo: '租金·甲１',
-      amountFen: 5_000,
-    });
+    // Read 7 bytes at a time, and 1: the three-byte characters (and the mark) are cut across chunks.
+    for (const size of [7, 1]) {
+      const lines = await read({ ...withBytes(file, renamed), chunks: () => slices(renamed, size) });
+      expect(lines.find((line) => line.transactionId === paid.transactionId)).toMatchObject({
+        orderNo: '租金·甲１',
+        amountFen: 5_000,
+      });
+    }
     const rows = text.split('\r\n');
     const at = rows.findIndex((row) => row.includes(paid.transactionId));
     rows[at] = rows[at]!.replaceAll('`50.00', '`５0.00');
