@@ -16,18 +16,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGzip } from 'node:zlib';
-import pg from 'pg';
 import { PiiCipher, type PiiKeyring, randomKeyring } from '../src/crypto/pii.ts';
 import { openDatabase, queryRows, sql } from '../src/db/client.ts';
 import { channelSettingsService } from '../src/modules/payments/channel-settings.ts';
 import { PROVIDERS_MODULES } from '../src/modules/payments/channels/index.ts';
 import { generateChannelKeys } from '../src/simulators/keys.ts';
 import { openBenchOrg } from './_app.ts';
-import { flag, printFigure, quick } from './_figure.ts';
+import { flag, freshPostgresDatabase, printFigure, quick } from './_figure.ts';
 import { benchActor, DATE } from './_reconciliation-day.ts';
 
-const SERVER_URL =
-  process.env.DATABASE_URL ?? process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DATABASE = 'assetpay_bench_recon';
 // `--quick`: 50,000 lines (the quick run of every benchmark fits in two minutes); `--lines=N` for anything else.
 const n = Number(flag('lines') ?? (quick ? 50_000 : 1_000_000));
@@ -36,12 +33,6 @@ const ALTERED = new Set([11, 22, 33]);
 const LEFT_OUT = new Set([44, 55, 66]);
 const UNKNOWN_ORDERS = ['APBX0000000001', 'APBX0000000002'];
 const REFUNDED = 77;
-
-function databaseUrl(name: string): string {
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 // The same figures on both sides: order i pays `amountOf(i)` fen at `secondOf(i)` into the day, transaction `txOf(i)`.
 const orderNoOf = (i: number) => `APB${String(i).padStart(10, '0')}`;
@@ -208,11 +199,8 @@ function psqlSeconds(url: string, command: string): number {
 }
 
 async function parent() {
-  const admin = new pg.Client({ connectionString: SERVER_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DATABASE}`);
-  const url = databaseUrl(DATABASE);
+  const database = await freshPostgresDatabase(DATABASE);
+  const url = database.url;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'assetpay-bench-recon-'));
   const keyring = randomKeyring();
   const server = http.createServer();
@@ -318,8 +306,7 @@ async function parent() {
     server.close();
     fs.rmSync(dir, { recursive: true, force: true });
     // `--keep`: left for a look at its plans (EXPLAIN), dropped by the next run.
-    if (!process.argv.includes('--keep')) await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-    await admin.end();
+    if (!process.argv.includes('--keep')) await database.drop();
   }
 }
 
