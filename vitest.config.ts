@@ -54,16 +54,18 @@ export default defineConfig({
         },
       },
       {
-        // Each browser test file runs its own server on its own copy of the demo data, and its own Chromium, one file
-        // at a time: two at once took 150 s instead of 268 s, but in two CI runs out of two a write in one of them
-        // (a waiver approval, a contract submission) went unanswered for 30 s on the 2-core machine.
+        // Each browser test file runs its own server on its own copy of the demo data, and its own Chromium, two files
+        // at a time: they spend most of their time waiting on a page (8 files: 150-184 s instead of 334 s one at a
+        // time on the 2-core machine). Two early CI runs each lost a success message under this load; it did not
+        // come back in 2 full runs and 4 runs of the two files concerned beside a busy loop, and a step whose message
+        // does not come now names the page's last API calls and their answers (test/helpers/browser.ts).
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/helpers/built-server.ts', 'test/helpers/e2e-demo.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+          maxWorkers: 2,
         },
       },
       {

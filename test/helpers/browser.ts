@@ -1,4 +1,4 @@
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page, type Request } from 'playwright-core';
 
 /** Debian's Chromium, headless, without the background traffic this closed network refuses. */
 export function launchBrowser(): Promise<Browser> {
@@ -22,6 +22,7 @@ export const DEMO_PASSWORD = 'AssetPay@2026';
 export async function logIn(browser: Browser, baseUrl: string, username: string): Promise<Page> {
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
+  watchApi(page);
   await page.goto(`${baseUrl}/login`);
   await page.fill('#username', username);
   await page.fill('#password', DEMO_PASSWORD);
@@ -41,7 +42,52 @@ export async function choose(page: Page, inputId: string, optionText: string, se
   await page.locator('.ant-select', { has: input, hasText: optionText }).waitFor();
 }
 
-/** Waits for an antd success message with this text. */
+/** The API calls of each page watched, as `POST /api/v1/… → 200`, for the error of a step that timed out. */
+const apiCalls = new WeakMap<Page, { request: Request; answer: string | undefined }[]>();
+
+/** Keeps the page's last API calls and their answers (or failures), and which are still unanswered. */
+function watchApi(page: Page) {
+  const calls: { request: Request; answer: string | undefined }[] = [];
+  apiCalls.set(page, calls);
+  page.on('request', (request) => {
+    if (!new URL(request.url()).pathname.startsWith('/api/')) return;
+    calls.push({ request, answer: undefined });
+    if (calls.length > 20) calls.shift();
+  });
+  const answered = (request: Request, answer: string) => {
+    const call = calls.find((candidate) => candidate.request === request);
+    if (call) call.answer = answer;
+  };
+  page.on('response', (response) => answered(response.request(), String(response.status())));
+  page.on('requestfailed', (request) => answered(request, `failed: ${request.failure()?.errorText}`));
+}
+
+function apiCallsOf(page: Page): string {
+  const calls = apiCalls.get(page) ?? [];
+  return calls
+    .map(({ request, answer }) => {
+      const url = new URL(request.url());
+      return `  ${request.method()} ${url.pathname}${url.search} → ${answer ?? 'unanswered'}`;
+    })
+    .join('\n');
+}
+
+/**
+ * Waits for an antd success message with this text. When it does not come, the error says what the page shows
+ * instead and its last API calls: a click that sent nothing, a request still unanswered, or an error answer.
+ */
 export async function successMessage(page: Page, text: string) {
-  await page.locator('.ant-message-notice', { hasText: text }).first().waitFor();
+  try {
+    await page.locator('.ant-message-notice', { hasText: text }).first().waitFor();
+  } catch (error) {
+    const shown = await page
+      .locator('.ant-message-notice, .ant-modal-confirm-title, .ant-form-item-explain-error')
+      .allTextContents()
+      .catch(() => []);
+    throw new Error(
+      `no success message "${text}"; on the page: ${shown.join(' | ') || 'nothing'}; ` +
+        `its last API calls:\n${apiCallsOf(page) || '  none watched'}`,
+      { cause: error },
+    );
+  }
 }
