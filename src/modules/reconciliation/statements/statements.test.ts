@@ -139,14 +139,19 @@ describe('a damaged statement', () => {
     await expect(read(withBytes(file, truncated))).rejects.toThrow(/汇总/);
   });
 
-  it('WeChat: read as bytes, a byte order mark is dropped and cells beyond ASCII are decoded whole', async () => {
+  it('WeChat: read as bytes, a byte order mark is dropped, cells beyond ASCII are decoded whole, blank lines skipped', async () => {
     const paid = await paidOrder('wechat_native', 'wechatpay', 5_000);
     const file = await fetchStatement('wechatpay');
     const text = (await statementBytes(file)).toString('utf8');
-    const renamed = Buffer.from(`\uFEFF${text.replaceAll(paid.orderNo, '租金·甲１')}`, 'utf8');
+    const renamedRows = text.replaceAll(paid.orderNo, '租金·甲１').split('\r\n');
+    // Lines of spaces only, a no-break and a full-width one among them, are not detail rows.
+    renamedRows.splice(1, 0, '\u00a0', ' \u3000 ', '\t');
+    const renamed = Buffer.from(`\uFEFF${renamedRows.join('\r\n')}`, 'utf8');
+    const asIssued = await read(withBytes(file, Buffer.from(text, 'utf8')));
     // Read 7 bytes at a time, and 1: the three-byte characters (and the mark) are cut across chunks.
     for (const size of [7, 1]) {
       const lines = await read({ ...withBytes(file, renamed), chunks: () => slices(renamed, size) });
+      expect(lines).toHaveLength(asIssued.length);
       expect(lines.find((line) => line.transactionId === paid.transactionId)).toMatchObject({
         orderNo: '租金·甲１',
         amountFen: 5_000,

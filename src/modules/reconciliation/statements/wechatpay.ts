@@ -50,7 +50,7 @@ export async function* wechatTradeBillBatches(content: AsyncIterable<Uint8Array>
 
   const readLine = (line: string, out: StatementLine[]) => {
     if (summaryChecked) return;
-    if (line.length === 0 || line.trim() === '') return;
+    if (isBlank(line)) return;
     if (!header) {
       const cells = cellsOf(line);
       header = new Map(cells.map((name, index) => [name, index]));
@@ -107,8 +107,8 @@ export async function* wechatTradeBillBatches(content: AsyncIterable<Uint8Array>
       const amountFen = fenOf(cellAt(line, starts, ends, c.amount));
       paidFen += amountFen;
       out.push({
-        transactionId: utf8Of(cellAt(line, starts, ends, c.transactionId)),
-        orderNo: utf8Of(cellAt(line, starts, ends, c.orderNo)),
+        transactionId: textAt(line, starts, ends, c.transactionId),
+        orderNo: textAt(line, starts, ends, c.orderNo),
         kind: 'payment',
         amountFen,
         feeFen: fenOf(cellAt(line, starts, ends, c.fee)),
@@ -118,14 +118,14 @@ export async function* wechatTradeBillBatches(content: AsyncIterable<Uint8Array>
       const amountFen = fenOf(cellAt(line, starts, ends, c.refundAmount));
       refundedFen += amountFen;
       out.push({
-        transactionId: utf8Of(cellAt(line, starts, ends, c.refundId)),
-        orderNo: utf8Of(cellAt(line, starts, ends, c.orderNo)),
+        transactionId: textAt(line, starts, ends, c.refundId),
+        orderNo: textAt(line, starts, ends, c.orderNo),
         kind: 'refund',
         amountFen,
         feeFen: fenOf(cellAt(line, starts, ends, c.fee)),
         at,
-        refundNo: utf8Of(cellAt(line, starts, ends, c.refundNo)),
-        originalTransactionId: utf8Of(cellAt(line, starts, ends, c.transactionId)),
+        refundNo: textAt(line, starts, ends, c.refundNo),
+        originalTransactionId: textAt(line, starts, ends, c.transactionId),
       });
     }
   };
@@ -149,6 +149,17 @@ function cellAt(line: string, starts: Int32Array, ends: number, index: number): 
   while (start < end && line.charCodeAt(start) <= 32) start += 1;
   while (end > start && line.charCodeAt(end - 1) <= 32) end -= 1;
   return line.slice(start, end);
+}
+
+/** Cell `index` decoded as UTF-8 (an order number may hold Chinese). */
+const textAt = (line: string, starts: Int32Array, ends: number, index: number) =>
+  utf8Of(cellAt(line, starts, ends, index));
+
+/** A line of nothing but spaces, ASCII or not (a no-break or full-width space arrives as its UTF-8 bytes). */
+function isBlank(line: string): boolean {
+  // trim() also takes 0xA0 bytes, which may end a character's bytes: only the whole line is decoded.
+  const trimmed = line.trim();
+  return trimmed === '' || (trimmed.charCodeAt(0) >= 0x80 && utf8Of(line).trim() === '');
 }
 
 /** A line's last cell runs to its end (a comma past the header's cells belongs to it, as split would not keep). */
