@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../src/config.ts';
 import { PiiCipher, randomKeyring } from '../src/crypto/pii.ts';
-import { type Database, openDatabase, queryRows, sql } from '../src/db/client.ts';
+import { type Database, type Orm, openDatabase, queryRows, sql } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { DEMO_PASSWORD, seedDemo } from '../src/demo/seed.ts';
 import { buildApp } from '../src/server.ts';
@@ -84,9 +84,14 @@ export async function startBenchApp(name: string, { pglite = false }: { pglite?:
 export async function openBenchOrg(url: string, code: string, name: string) {
   const database = await openDatabase({ url, poolSize: 4 });
   await migrate(database);
+  return { database, db: database.orm, orgId: await insertBenchOrg(database.orm, code, name) };
+}
+
+/** A benchmark's own organisation, its id answered. */
+export async function insertBenchOrg(db: Orm, code: string, name: string): Promise<string> {
   const [org] = await queryRows<{ id: string }>(
-    database.orm,
+    db,
     sql`INSERT INTO orgs (code, name) VALUES (${code}, ${name}) RETURNING id`,
   );
-  return { database, db: database.orm, orgId: org!.id };
+  return org!.id;
 }

@@ -25,6 +25,7 @@ import { type Database, openDatabase, queryRows, sql } from '../src/db/client.ts
 import { migrate } from '../src/db/migrate.ts';
 import { systemActor } from '../src/modules/audit/service.ts';
 import { runBilling } from '../src/modules/billing/run.ts';
+import { insertBenchOrg } from './_app.ts';
 import {
   flag,
   freshPostgresDatabase,
@@ -60,11 +61,7 @@ const terms = {
 /** The org, tenants, active contracts and their plans (12 monthly periods due on the 1st), in a few statements. */
 async function seed(database: Database, n: number): Promise<string> {
   const db = database.orm;
-  const [org] = await queryRows<{ id: string }>(
-    db,
-    sql`INSERT INTO orgs (code, name) VALUES ('BENCH', '基准公司') RETURNING id`,
-  );
-  const orgId = org!.id;
+  const orgId = await insertBenchOrg(db, 'BENCH', '基准公司');
   await db.execute(sql`
     INSERT INTO tenants (org_id, code, kind, name, credit_code, phone_enc, phone_index)
     SELECT ${orgId}, 'BT' || lpad(i::text, 7, '0'), 'enterprise', '基准企业' || i, '91' || lpad(i::text, 16, '0'),
