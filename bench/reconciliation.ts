@@ -222,6 +222,8 @@ async function parent() {
       `\\copy bench_copy_lines (run_id, line_no, org_id, provider, kind, transaction_id, order_no, refund_no, original_transaction_id, amount_fen, fee_fen, occurred_at, outcome) FROM '${files.rowsPath}'`,
     );
     psqlSeconds(url, 'DROP TABLE bench_copy_lines');
+    // The baseline's WAL flushed now, as the seed's was: left, it brought a checkpoint during the run.
+    psqlSeconds(url, 'CHECKPOINT');
 
     // The child runs as the product does in production: bundled (scripts/build-server.mjs) and started by node.
     // Imported here, not above: the child's bundle would take the build script's own "was I run?" check as its own.

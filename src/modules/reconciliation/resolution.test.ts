@@ -147,6 +147,8 @@ describe('a statement line altered by hand', () => {
       settlementClearingFen: clean.amountFen,
       unexplainedFen: 0,
     });
+    // Answered from the sums the settlement read; read again from the lines, the same.
+    expect((await api('GET', `/reconciliations/${run.id}`, 'caiwu')).json().tieOut).toEqual(run.tieOut);
     expect(run.differenceItems).toEqual([
       expect.objectContaining({
         kind: 'amount_differs',
@@ -525,6 +527,8 @@ describe('refunds on the statement', () => {
       settledRefundFen: 70_000,
       tieOut: { channelPaidFen: 90_000, channelRefundFen: 70_000, refundMatchedFen: 70_000, unexplainedFen: 0 },
     });
+    const listed = (await api('GET', '/reconciliations?channel=alipay', 'caiwu')).json().items;
+    expect(listed.find((item: { id: string }) => item.id === run.id).tieOut).toEqual(run.tieOut);
     expect(run.settledNetFen).toBe(90_000 - 70_000 - run.settledFeeFen);
     expect(run.settledFeeFen).toBeLessThanOrEqual(paymentFee);
     expect(await accountBalance(db(), t.orgId, 'clearing_alipay')).toBe(clearingBefore);

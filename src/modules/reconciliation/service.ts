@@ -4,7 +4,6 @@
 // a difference for finance. The matched money is settled in one entry per run: Dr 1002 net + Dr 6603 fee / Cr 1012.
 // The same file imported again changes nothing and answers the earlier run.
 
-import { createGunzip } from 'node:zlib';
 import type { Provider } from '../../db/schema.ts';
 import { addDays } from '../../domain/calendar.ts';
 import { formatYuan } from '../../domain/money.ts';
@@ -15,6 +14,7 @@ import { journal } from '../ledger/journal.ts';
 import { adapterForOrg, providerParam } from '../payments/channel-settings.ts';
 import {
   emptyStatement,
+  gunzipStatement,
   isGzip,
   isZip,
   peekStart,
@@ -27,6 +27,7 @@ import type { PaymentsDeps } from '../payments/service.ts';
 import { differencesRepository } from './differences.repository.ts';
 import { type DifferenceView, differencesService } from './differences.ts';
 import {
+  type LineSums,
   type ReconciliationLineRow,
   type ReconciliationRunRow,
   type RunFilter,
@@ -233,7 +234,7 @@ export const reconciliationService = {
     const file = await spoolStatement(
       { provider, date, format: FORMAT_OF[provider] },
       stream,
-      provider === 'wechatpay' && isGzip(head) ? [createGunzip()] : [],
+      provider === 'wechatpay' && isGzip(head) ? [gunzipStatement()] : [],
     ).catch((error: unknown) => {
       // @fastify/multipart's stream fails this way past its size limit.
       if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
@@ -264,7 +265,9 @@ export const reconciliationService = {
       await repairLine(deps, actor, adapter, staged.run, line);
     }
     const completed = await settle(deps, actor, staged.run.id);
-    return fullView(deps, completed.run, !staged.fresh && !completed.now);
+    // The lines' sums the settlement read serve the tie-out too: they do not change once the run is completed.
+    const known = completed.sums && new Map([[completed.run.id, completed.sums]]);
+    return fullView(deps, completed.run, !staged.fresh && !completed.now, known);
   },
 
   async get(deps: Pick<PaymentsDeps, 'db'>, orgId: string, id: string): Promise<ReconciliationView> {
@@ -289,9 +292,14 @@ export const reconciliationService = {
 };
 
 /** A run with its differences and how it ties out. */
-async function fullView(deps: Pick<PaymentsDeps, 'db'>, run: ReconciliationRunRow, duplicate: boolean) {
+async function fullView(
+  deps: Pick<PaymentsDeps, 'db'>,
+  run: ReconciliationRunRow,
+  duplicate: boolean,
+  knownSums?: Map<string, LineSums>,
+) {
   const differences = await differencesService.ofRun(deps, run.orgId, run.id);
-  const tieOuts = await repo.tieOuts(deps.db, [run.id]);
+  const tieOuts = await repo.tieOuts(deps.db, [run.id], knownSums);
   return runView(run, differences, duplicate, tieOuts.get(run.id)?.tieOut);
 }
 
@@ -374,12 +382,13 @@ async function repairLine(
 async function settle(deps: ReconciliationDeps, actor: Actor & { orgId: string }, runId: string) {
   return deps.db.transaction(async (tx) => {
     const run = (await repo.lockRun(tx, actor.orgId, runId))!;
-    if (run.status === 'completed') return { run, now: false };
+    if (run.status === 'completed') return { run, now: false, sums: undefined };
     const { from, to } = dayBounds(run.statementDate);
     await repo.hashADayInMemory(tx);
     await repo.insertDifferences(tx, run, from, to);
     const autoResolved = await differencesRepository.autoResolve(tx, run);
-    const totals = await repo.totals(tx, run.id);
+    const sums = (await repo.lineSums(tx, [run.id])).get(run.id)!;
+    const totals = await repo.totals(tx, run.id, sums);
     let settlementEntryId: string | null = null;
     if (totals.settledGrossFen > 0 || totals.settledRefundFen > 0) {
       // The channel pays out payments less the refunds it paid back and its fees (refund fees come back: negative).
@@ -421,6 +430,6 @@ async function settle(deps: ReconciliationDeps, actor: Actor & { orgId: string }
         autoResolved,
       },
     });
-    return { run: completed, now: true };
+    return { run: completed, now: true, sums };
   });
 }

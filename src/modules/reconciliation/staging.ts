@@ -2,13 +2,13 @@
 // (the same file again answers the earlier run and changes nothing), and its lines go into reconciliation_lines in
 // bulk by COPY while they are parsed — a million-line bill streams from the spool file to the database, a slice at a
 // time — and are matched to payment orders as they move into reconciliation_lines.
-import { createGunzip } from 'node:zlib';
 import { sql } from '../../db/client.ts';
 import { copyText, copyTextSlices } from '../../db/copy.ts';
 import { AppError } from '../../http/problem.ts';
 import type { Actor } from '../audit/service.ts';
 import { providerParam } from '../payments/channel-settings.ts';
 import {
+  gunzipStatement,
   isGzip,
   isZip,
   peekStart,
@@ -143,7 +143,7 @@ export async function statementFileFrom(meta: StatementMeta, source: StatementSo
   if (meta.format === 'alipay_zip' && !isZip(head)) throw malformed(meta.provider, '支付宝账单应为 zip 压缩包');
   const gunzip = meta.format === 'wechat_csv' && isGzip(head);
   try {
-    return await spoolStatement(meta, stream, gunzip ? [createGunzip()] : []);
+    return await spoolStatement(meta, stream, gunzip ? [gunzipStatement()] : []);
   } catch (error) {
     if (String((error as { code?: unknown })?.code ?? '').startsWith('Z_')) {
       throw malformed(meta.provider, 'gzip 文件无法解压');

@@ -4,9 +4,8 @@
 // every call has a deadline and every failure reads as a ChannelError.
 
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { createGunzip } from 'node:zlib';
 import { Aes, Formatter, Rsa } from 'wechatpay-axios-plugin';
-import { digestTap, isGzip, peekStart, spoolStatement } from './statement-file.ts';
+import { digestTap, gunzipStatement, isGzip, peekStart, spoolStatement } from './statement-file.ts';
 import {
   type ChannelAdapter,
   type ChannelAnswer,
@@ -499,7 +498,7 @@ export class WechatpayAdapter implements ChannelAdapter {
     const { head, stream } = await peekStart(response.body, 2);
     const check = digestTap(json.hash_type === 'SM3' ? 'sm3' : 'sha1');
     const file = await spoolStatement({ provider: 'wechatpay', date, format: 'wechat_csv' }, stream, [
-      ...(isGzip(head) ? [createGunzip()] : []),
+      ...(isGzip(head) ? [gunzipStatement()] : []),
       check,
     ]).catch((error: unknown) => {
       if (error instanceof ChannelError) throw error;
