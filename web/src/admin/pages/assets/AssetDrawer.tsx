@@ -23,6 +23,7 @@ import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { errorDetail } from '../../../shared/api.ts';
 import { formatFen } from '../../../shared/money.ts';
+import { useLoaded } from '../../components/use-loaded.ts';
 import { useI18n } from '../../language.tsx';
 import { assetName, formatArea, statusBadge, statusLabel, taxMethodLabel, typeLabel } from './asset-labels.ts';
 import { type Asset, type Attachment, assetsApi, type StatusChange } from './assets-api.ts';
@@ -247,25 +248,7 @@ export function AssetDrawer({
   onAddChild: (asset: Asset) => void;
 }) {
   const { t } = useI18n();
-  const [asset, setAsset] = useState<Asset | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    if (!assetId) {
-      setAsset(null);
-      return;
-    }
-    let live = true;
-    setError(null);
-    void version;
-    assetsApi
-      .get(assetId)
-      .then((answer) => live && setAsset(answer))
-      .catch((failure: unknown) => live && setError(errorDetail(failure)));
-    return () => {
-      live = false;
-    };
-  }, [assetId, version]);
+  const { data: asset, error } = useLoaded(assetId, assetsApi.get, { version });
 
   const shown = asset && asset.id === assetId ? asset : null;
   const canHaveChildren = shown && ['project', 'building', 'floor'].includes(shown.type);

@@ -9,11 +9,12 @@ import {
   UnorderedListOutlined,
 } from '@ant-design/icons';
 import { App, Badge, Button, Segmented, Space, type TableColumnType, Tag } from 'antd';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import type { AssetStatus, AssetType } from '../../../../../src/domain/asset-rules.ts';
 import { errorDetail, type Query } from '../../../shared/api.ts';
 import { formatFen } from '../../../shared/money.ts';
 import { type ListColumn, ListPage, type ListPageAction, type ListRequest } from '../../components/ListPage.tsx';
+import { useLoaded } from '../../components/use-loaded.ts';
 import { useI18n } from '../../language.tsx';
 import { useSession } from '../../session.tsx';
 import { AssetDrawer } from './AssetDrawer.tsx';
@@ -149,21 +150,16 @@ function assetColumns(t: Translate, projects: Asset[], canWrite: boolean, action
   ];
 }
 
-function useProjects(version: number) {
-  const [projects, setProjects] = useState<Asset[]>([]);
-  useEffect(() => {
-    let live = true;
-    void version;
-    assetsApi
-      .list({ page: 1, pageSize: 200, type: 'project' })
-      .then((page) => live && setProjects(page.items))
-      .catch(() => live && setProjects([]));
-    return () => {
-      live = false;
-    };
-  }, [version]);
-  return projects;
+/** The projects to choose from, none if they cannot be loaded. */
+function useProjects(version: number): Asset[] {
+  return useLoaded(true, loadProjects, { version }).data ?? [];
 }
+
+const loadProjects = () =>
+  assetsApi
+    .list({ page: 1, pageSize: 200, type: 'project' })
+    .then((page) => page.items)
+    .catch(() => []);
 
 /** The list's filters without paging, as the export takes them. */
 function exportQuery({ page: _page, pageSize: _pageSize, ...filters }: Query): Query {

@@ -32,8 +32,7 @@ import { type ListColumn, ListPage, type ListPageAction, type ListRequest } from
 import type { MessageKey } from '../../i18n.ts';
 import { useI18n } from '../../language.tsx';
 import { useSession } from '../../session.tsx';
-import { RemoteSelect, searchTenants } from '../billing/BillForms.tsx';
-import { type Bill, billsApi } from '../billing/billing-api.ts';
+import { RemoteSelect, searchTenants, useUnsettledBills } from '../billing/BillForms.tsx';
 import { directionEnum, lineStatusEnum, matchKindLabel, reasonText, suggestionTitle } from './bank-statement-labels.ts';
 import {
   bankStatementsApi,
@@ -398,26 +397,6 @@ function UploadModal({
       )}
     </Modal>
   );
-}
-
-/** The tenant's unsettled bills, for choosing which ones the money pays. */
-function useUnsettledBills(tenantId: string | undefined): Bill[] {
-  const [bills, setBills] = useState<Bill[]>([]);
-  useEffect(() => {
-    if (!tenantId) {
-      setBills([]);
-      return;
-    }
-    let live = true;
-    billsApi
-      .list({ tenantId, page: 1, pageSize: 100 })
-      .then((page) => live && setBills(page.items.filter((b) => b.status === 'open' || b.status === 'partial')))
-      .catch(() => live && setBills([]));
-    return () => {
-      live = false;
-    };
-  }, [tenantId]);
-  return bills;
 }
 
 function MatchDrawer({

@@ -22,6 +22,7 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { errorDetail } from '../../../shared/api.ts';
 import { formatFen } from '../../../shared/money.ts';
+import { useLoaded } from '../../components/use-loaded.ts';
 import { useI18n } from '../../language.tsx';
 import { useSession } from '../../session.tsx';
 import { downloadFile } from '../assets/files.ts';
@@ -331,29 +332,11 @@ export function BillDrawer({
   const canWrite = can('bill:write');
   const canPay = can('payment:write');
   const canMessages = can('message:read');
-  const [detail, setDetail] = useState<BillDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
+  const { data: detail, error } = useLoaded(billId, billsApi.get, { version: reload });
   const [dialog, setDialog] = useState<Dialog>(null);
   const [downloading, setDownloading] = useState(false);
   const [tab, setTab] = useState('lines');
-
-  useEffect(() => {
-    if (!billId) {
-      setDetail(null);
-      return;
-    }
-    let live = true;
-    setError(null);
-    void reload;
-    billsApi
-      .get(billId)
-      .then((answer) => live && setDetail(answer))
-      .catch((failure: unknown) => live && setError(errorDetail(failure)));
-    return () => {
-      live = false;
-    };
-  }, [billId, reload]);
 
   useEffect(() => {
     if (billId) setTab('lines');

@@ -6,9 +6,10 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { type ReactNode, useEffect, useState } from 'react';
 import { fenOfYuanText } from '../../../../../src/domain/decimal-text.ts';
 import { formatYuan } from '../../../../../src/domain/money.ts';
-import { errorDetail, type Page } from '../../../shared/api.ts';
+import { errorDetail } from '../../../shared/api.ts';
 import { formatFen } from '../../../shared/money.ts';
 import { validValues } from '../../components/form-errors.ts';
+import { useLoaded } from '../../components/use-loaded.ts';
 import { useI18n } from '../../language.tsx';
 import { contractsApi } from '../contracts/contracts-api.ts';
 import { tenantsApi } from '../tenants/tenants-api.ts';
@@ -181,6 +182,17 @@ export const searchActiveContracts = (keyword: string) =>
     .then((page) =>
       page.items.map((contract) => ({ value: contract.id, label: `${contract.number} ${contract.tenantName}` })),
     );
+
+/** The tenant's unsettled bills, for choosing which ones the money pays; none if they cannot be loaded. */
+export function useUnsettledBills(tenantId: string | undefined): Bill[] {
+  return useLoaded(tenantId, loadUnsettledBills).data ?? [];
+}
+
+const loadUnsettledBills = (tenantId: string) =>
+  billsApi
+    .list({ tenantId, page: 1, pageSize: 100 })
+    .then((page) => page.items.filter((bill) => bill.status === 'open' || bill.status === 'partial'))
+    .catch(() => []);
 
 function YuanInput(props: object) {
   const { t } = useI18n();
@@ -535,29 +547,10 @@ export function PaymentModal({
 function PaymentFields({ form, fixedBill }: { form: FormInstance<PaymentValues>; fixedBill: Bill | null }) {
   const { t } = useI18n();
   const tenantId = Form.useWatch('tenantId', form);
-  const [bills, setBills] = useState<Page<Bill> | null>(null);
-
-  useEffect(() => {
-    if (!tenantId) {
-      setBills(null);
-      return;
-    }
-    let live = true;
-    billsApi
-      .list({ tenantId, page: 1, pageSize: 100 })
-      .then((page) => live && setBills(page))
-      .catch(() => live && setBills(null));
-    return () => {
-      live = false;
-    };
-  }, [tenantId]);
-
-  const billOptions = (bills?.items ?? [])
-    .filter((bill) => bill.status === 'open' || bill.status === 'partial')
-    .map((bill) => ({
-      value: bill.id,
-      label: `${bill.number} · ${bill.dueDate} · ${formatFen(bill.payableFen)}`,
-    }));
+  const billOptions = useUnsettledBills(tenantId).map((bill) => ({
+    value: bill.id,
+    label: `${bill.number} · ${bill.dueDate} · ${formatFen(bill.payableFen)}`,
+  }));
   if (fixedBill && !billOptions.some((option) => option.value === fixedBill.id)) {
     billOptions.unshift({
       value: fixedBill.id,

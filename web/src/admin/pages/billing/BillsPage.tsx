@@ -3,12 +3,13 @@
 
 import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
 import { App, Button, Typography } from 'antd';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import type { Query } from '../../../shared/api.ts';
 import { errorDetail } from '../../../shared/api.ts';
 import { formatFen } from '../../../shared/money.ts';
 import { type ListColumn, ListPage, type ListPageAction, type ListRequest } from '../../components/ListPage.tsx';
+import { useLoaded } from '../../components/use-loaded.ts';
 import { useI18n } from '../../language.tsx';
 import { useSession } from '../../session.tsx';
 import type { Translate } from '../assets/asset-labels.ts';
@@ -22,21 +23,9 @@ import { billKindEnum, billKindLabel, billStatusEnum, chargeItemLabel, periodTex
 
 type Option = { value: string; label: string };
 
-/** Up to 200 choices for a search select, loaded once. */
+/** Up to 200 choices for a search select, loaded once; none if they cannot be loaded. */
 function useOptions(load: () => Promise<Option[]>): Option[] {
-  const [options, setOptions] = useState<Option[]>([]);
-  const loadRef = useRef(load);
-  useEffect(() => {
-    let live = true;
-    loadRef
-      .current()
-      .then((found) => live && setOptions(found))
-      .catch(() => live && setOptions([]));
-    return () => {
-      live = false;
-    };
-  }, []);
-  return options;
+  return useLoaded(true, load).data ?? [];
 }
 
 const loadContractOptions = () =>

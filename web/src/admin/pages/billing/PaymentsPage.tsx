@@ -2,9 +2,10 @@
 
 import { PlusOutlined } from '@ant-design/icons';
 import { Button, Space, Tag, Tooltip } from 'antd';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { formatFen } from '../../../shared/money.ts';
 import { type ListColumn, ListPage, type ListPageAction, type ListRequest } from '../../components/ListPage.tsx';
+import { useLoaded } from '../../components/use-loaded.ts';
 import { useI18n } from '../../language.tsx';
 import { useSession } from '../../session.tsx';
 import { loadTenantOptions, PaymentModal } from './BillForms.tsx';
@@ -16,17 +17,7 @@ export default function PaymentsPage() {
   const { can } = useSession();
   const list = useRef<ListPageAction>(null);
   const [recording, setRecording] = useState(false);
-  const [tenants, setTenants] = useState<{ value: string; label: string }[]>([]);
-
-  useEffect(() => {
-    let live = true;
-    loadTenantOptions()
-      .then((options) => live && setTenants(options))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, []);
+  const tenants = useLoaded(true, loadTenantOptions).data ?? [];
 
   const listPayments: ListRequest<Payment> = useCallback((query) => paymentsApi.list(query), []);
   const columns: ListColumn<Payment>[] = [

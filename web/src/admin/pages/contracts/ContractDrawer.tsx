@@ -25,6 +25,7 @@ import { chineseAmount } from '../../../../../src/domain/chinese-amount.ts';
 import { errorDetail } from '../../../shared/api.ts';
 import { formatFen } from '../../../shared/money.ts';
 import { type AuditEntry, auditApi } from '../../api.ts';
+import { useLoaded } from '../../components/use-loaded.ts';
 import { useI18n } from '../../language.tsx';
 import { useSession, useStaffUser } from '../../session.tsx';
 import { formatArea } from '../assets/asset-labels.ts';
@@ -425,32 +426,18 @@ export function ContractDrawer({
   const user = useStaffUser();
   const canWrite = can('contract:write');
   const canApprove = can('contract:approve');
-  const [detail, setDetail] = useState<ContractDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
+  // Both counters only count up: their sum changes whenever either does.
+  const {
+    data: detail,
+    error,
+    setData: setDetail,
+  } = useLoaded(contractId, contractsApi.get, { version: version + reload });
   const [decision, setDecision] = useState<Decision | null>(null);
   const [activating, setActivating] = useState(false);
   const [terminating, setTerminating] = useState(false);
   const [tab, setTab] = useState('terms');
   const { download, downloading } = useDocumentDownload();
-
-  useEffect(() => {
-    if (!contractId) {
-      setDetail(null);
-      return;
-    }
-    let live = true;
-    setError(null);
-    void version;
-    void reload;
-    contractsApi
-      .get(contractId)
-      .then((answer) => live && setDetail(answer))
-      .catch((failure: unknown) => live && setError(errorDetail(failure)));
-    return () => {
-      live = false;
-    };
-  }, [contractId, version, reload]);
 
   useEffect(() => {
     if (contractId) setTab('terms');

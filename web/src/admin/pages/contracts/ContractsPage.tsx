@@ -9,6 +9,7 @@ import { useSearchParams } from 'react-router-dom';
 import { errorDetail } from '../../../shared/api.ts';
 import { formatFen } from '../../../shared/money.ts';
 import { type ListColumn, ListPage, type ListPageAction, type ListRequest } from '../../components/ListPage.tsx';
+import { useLoaded } from '../../components/use-loaded.ts';
 import { useI18n } from '../../language.tsx';
 import { useSession } from '../../session.tsx';
 import type { Translate } from '../assets/asset-labels.ts';
@@ -16,13 +17,7 @@ import { ColumnSettingsButton, useColumnSettings } from '../assets/ColumnSetting
 import { tenantsApi } from '../tenants/tenants-api.ts';
 import { ContractDrawer, StatusTag } from './ContractDrawer.tsx';
 import { assetCodes, contractStatusEnum, termText } from './contract-labels.ts';
-import {
-  type Contract,
-  type ContractDetail,
-  type ContractStatus,
-  contractsApi,
-  type ExpiringContract,
-} from './contracts-api.ts';
+import { type Contract, type ContractStatus, contractsApi, type ExpiringContract } from './contracts-api.ts';
 
 // The wizard is a chunk of its own: the list opens without the form and its schedule preview.
 const ContractWizard = lazy(() =>
@@ -119,23 +114,14 @@ function contractColumns(
   ];
 }
 
+const loadTenantOptions = () =>
+  tenantsApi
+    .list({ page: 1, pageSize: 200 })
+    .then((page) => page.items.map((tenant) => ({ value: tenant.id, label: `${tenant.name}（${tenant.code}）` })));
+
+/** Tenants for the filter, loaded once; none if they cannot be loaded. */
 function useTenantOptions() {
-  const [options, setOptions] = useState<{ value: string; label: string }[]>([]);
-  useEffect(() => {
-    let live = true;
-    tenantsApi
-      .list({ page: 1, pageSize: 200 })
-      .then(
-        (page) =>
-          live &&
-          setOptions(page.items.map((tenant) => ({ value: tenant.id, label: `${tenant.name}（${tenant.code}）` }))),
-      )
-      .catch(() => live && setOptions([]));
-    return () => {
-      live = false;
-    };
-  }, []);
-  return options;
+  return useLoaded(true, loadTenantOptions).data ?? [];
 }
 
 /** Active contracts ending within the org's alert window (GET /contracts/expiring). */
@@ -220,6 +206,9 @@ function ExpiringList({ version, open }: { version: number; open: (contract: Con
   );
 }
 
+const countExpiring = () =>
+  contractsApi.expiring().then((answer) => ({ count: answer.items.length, days: answer.withinDays }));
+
 export default function ContractsPage() {
   const { t } = useI18n();
   const { can } = useSession();
@@ -229,9 +218,6 @@ export default function ContractsPage() {
   const tenants = useTenantOptions();
   const [tab, setTab] = useState<Tab>('all');
   const [version, setVersion] = useState(0);
-  const [expiring, setExpiring] = useState<{ count: number; days: number } | null>(null);
-  const [editing, setEditing] = useState<ContractDetail | null>(null);
-  const [editError, setEditError] = useState<string | null>(null);
   const columnSettings = useColumnSettings('contracts', [
     'monthlyRentFen',
     'totalRentFen',
@@ -257,21 +243,7 @@ export default function ContractsPage() {
   }, []);
 
   // ?edit=… : the draft to edit, loaded for the wizard.
-  useEffect(() => {
-    if (!editId) {
-      setEditing(null);
-      return;
-    }
-    let live = true;
-    setEditError(null);
-    contractsApi
-      .get(editId)
-      .then((detail) => live && setEditing(detail))
-      .catch((failure: unknown) => live && setEditError(errorDetail(failure)));
-    return () => {
-      live = false;
-    };
-  }, [editId]);
+  const { data: editing, error: editError } = useLoaded(editId, contractsApi.get);
 
   const listContracts: ListRequest<Contract> = useCallback((query) => {
     const { page, pageSize, status, keyword, tenantId, endingWithinDays } = query;
@@ -286,17 +258,7 @@ export default function ContractsPage() {
   }, []);
 
   // Counted once on arrival, so the tab shows how many need attention before it is opened.
-  useEffect(() => {
-    let live = true;
-    void version;
-    contractsApi
-      .expiring()
-      .then((answer) => live && setExpiring({ count: answer.items.length, days: answer.withinDays }))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, [version]);
+  const { data: expiring } = useLoaded(true, countExpiring, { version });
 
   const columns = contractColumns(t, tenants, open);
   const wizardOpen = canWrite && (creating || editId !== null);

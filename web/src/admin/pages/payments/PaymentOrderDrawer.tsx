@@ -22,10 +22,11 @@ import {
   Typography,
 } from 'antd';
 import dayjs from 'dayjs';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { errorDetail } from '../../../shared/api.ts';
 import { formatFen } from '../../../shared/money.ts';
+import { useLoaded } from '../../components/use-loaded.ts';
 import { useI18n } from '../../language.tsx';
 import { useSession } from '../../session.tsx';
 import type { Translate } from '../assets/asset-labels.ts';
@@ -294,28 +295,10 @@ export function PaymentOrderDrawer({
   const { message } = App.useApp();
   const { can } = useSession();
   const canWrite = can('payment:write');
-  const [detail, setDetail] = useState<PaymentOrderDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
+  const { data: detail, error } = useLoaded(orderNo, paymentOrdersApi.get, { version: reload });
   const [busy, setBusy] = useState<'sync' | 'close' | 'receipt' | null>(null);
   const [confirmingClose, setConfirmingClose] = useState(false);
-
-  useEffect(() => {
-    if (!orderNo) {
-      setDetail(null);
-      return;
-    }
-    let live = true;
-    setError(null);
-    void reload;
-    paymentOrdersApi
-      .get(orderNo)
-      .then((answer) => live && setDetail(answer))
-      .catch((failure: unknown) => live && setError(errorDetail(failure)));
-    return () => {
-      live = false;
-    };
-  }, [orderNo, reload]);
 
   const shown = detail && detail.orderNo === orderNo ? detail : null;
 

@@ -2,10 +2,11 @@
 // opens its drawer (bills, timeline, 同步状态, 关闭).
 
 import { Button } from 'antd';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useRef } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { formatFen } from '../../../shared/money.ts';
 import { type ListColumn, ListPage, type ListPageAction, type ListRequest } from '../../components/ListPage.tsx';
+import { useLoaded } from '../../components/use-loaded.ts';
 import { useI18n } from '../../language.tsx';
 import type { Translate } from '../assets/asset-labels.ts';
 import { loadTenantOptions } from '../billing/BillForms.tsx';
@@ -17,17 +18,7 @@ type Option = { value: string; label: string };
 
 /** Tenants for the filter, loaded once. */
 export function useTenantOptions(): Option[] {
-  const [tenants, setTenants] = useState<Option[]>([]);
-  useEffect(() => {
-    let live = true;
-    loadTenantOptions()
-      .then((options) => live && setTenants(options))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, []);
-  return tenants;
+  return useLoaded(true, loadTenantOptions).data ?? [];
 }
 
 function orderColumns(

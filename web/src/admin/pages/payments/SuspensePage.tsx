@@ -2,7 +2,7 @@
 // item by applying it to a tenant's bills (chosen ones, or oldest due first) with a note; the rest becomes an advance.
 
 import { Alert, App, Button, Form, Input, Modal, Select, Typography } from 'antd';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { errorDetail } from '../../../shared/api.ts';
 import { formatFen } from '../../../shared/money.ts';
@@ -10,8 +10,7 @@ import { validValues } from '../../components/form-errors.ts';
 import { type ListColumn, ListPage, type ListPageAction, type ListRequest } from '../../components/ListPage.tsx';
 import { useI18n } from '../../language.tsx';
 import { useSession } from '../../session.tsx';
-import { RemoteSelect, searchTenants } from '../billing/BillForms.tsx';
-import { type Bill, billsApi } from '../billing/billing-api.ts';
+import { RemoteSelect, searchTenants, useUnsettledBills } from '../billing/BillForms.tsx';
 import { showMappedErrors } from '../billing/billing-labels.ts';
 import { formatTime } from './PaymentOrderDrawer.tsx';
 import {
@@ -28,28 +27,6 @@ interface ResolveValues {
   tenantId: string;
   billIds?: string[];
   note: string;
-}
-
-/** The tenant's unsettled bills, for choosing which ones the money pays. */
-function useUnsettledBills(tenantId: string | undefined): Bill[] {
-  const [bills, setBills] = useState<Bill[]>([]);
-  useEffect(() => {
-    if (!tenantId) {
-      setBills([]);
-      return;
-    }
-    let live = true;
-    billsApi
-      .list({ tenantId, page: 1, pageSize: 100 })
-      .then(
-        (page) => live && setBills(page.items.filter((bill) => bill.status === 'open' || bill.status === 'partial')),
-      )
-      .catch(() => live && setBills([]));
-    return () => {
-      live = false;
-    };
-  }, [tenantId]);
-  return bills;
 }
 
 function ResolveModal({

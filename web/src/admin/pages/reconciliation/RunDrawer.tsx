@@ -3,10 +3,10 @@
 // entry it posted.
 
 import { Alert, Descriptions, Drawer, Empty, Space, Spin, Table, type TableColumnType, Tag, Typography } from 'antd';
-import { type HTMLAttributes, type ReactNode, useEffect, useState } from 'react';
+import { type HTMLAttributes, type ReactNode, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { errorDetail } from '../../../shared/api.ts';
 import { formatFen } from '../../../shared/money.ts';
+import { useLoaded } from '../../components/use-loaded.ts';
 import { useI18n } from '../../language.tsx';
 import { JournalEntries } from '../billing/BillDrawer.tsx';
 import { useJournalEntry } from '../ledger/use-journal-entry.ts';
@@ -15,7 +15,6 @@ import { providerLabel } from '../payments/payment-labels.ts';
 import { useDifferenceActions } from './DifferenceActions.tsx';
 import {
   type ReconciliationDifference,
-  type ReconciliationRun,
   type RepairedPayment,
   reconciliationApi,
   type TieOut,
@@ -217,30 +216,12 @@ export function RunDrawer({
   onChanged: () => void;
 }) {
   const { t } = useI18n();
-  const [run, setRun] = useState<ReconciliationRun | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
+  const { data: run, error } = useLoaded(runId, reconciliationApi.get, { version: reload });
   const { buttons, modal } = useDifferenceActions(() => {
     setReload((n) => n + 1);
     onChanged();
   });
-
-  useEffect(() => {
-    if (!runId) {
-      setRun(null);
-      return;
-    }
-    let live = true;
-    setError(null);
-    void reload;
-    reconciliationApi
-      .get(runId)
-      .then((answer) => live && setRun(answer))
-      .catch((failure: unknown) => live && setError(errorDetail(failure)));
-    return () => {
-      live = false;
-    };
-  }, [runId, reload]);
 
   const shown = run && run.id === runId ? run : null;
   const entry = useJournalEntry(shown?.settlementEntryId);

@@ -2,9 +2,9 @@
 // the ledger entry that paid it.
 
 import { Alert, Descriptions, Drawer, Space, Spin, Tag, Typography } from 'antd';
-import { type ReactNode, useEffect, useState } from 'react';
-import { errorDetail } from '../../../shared/api.ts';
+import type { ReactNode } from 'react';
 import { formatFen } from '../../../shared/money.ts';
+import { useLoaded } from '../../components/use-loaded.ts';
 import { useI18n } from '../../language.tsx';
 import { JournalEntries } from '../billing/BillDrawer.tsx';
 import { useJournalEntry } from '../ledger/use-journal-entry.ts';
@@ -37,25 +37,7 @@ export function RefundDrawer({
   onClose: () => void;
 }) {
   const { t } = useI18n();
-  const [refund, setRefund] = useState<Refund | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    if (!refundId) {
-      setRefund(null);
-      return;
-    }
-    let live = true;
-    setError(null);
-    void version;
-    refundsApi
-      .get(refundId)
-      .then((answer) => live && setRefund(answer))
-      .catch((failure: unknown) => live && setError(errorDetail(failure)));
-    return () => {
-      live = false;
-    };
-  }, [refundId, version]);
+  const { data: refund, error } = useLoaded(refundId, refundsApi.get, { version });
 
   const shown = refund && refund.id === refundId ? refund : null;
   const entryId = shown?.journalEntryId;

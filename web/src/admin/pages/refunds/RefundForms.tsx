@@ -9,6 +9,7 @@ import { formatYuan } from '../../../../../src/domain/money.ts';
 import { errorDetail } from '../../../shared/api.ts';
 import { formatFen } from '../../../shared/money.ts';
 import { validValues } from '../../components/form-errors.ts';
+import { useLoaded } from '../../components/use-loaded.ts';
 import { useI18n } from '../../language.tsx';
 import { RemoteSelect, searchTenants } from '../billing/BillForms.tsx';
 import { billsApi, type Payment, paymentsApi } from '../billing/billing-api.ts';
@@ -44,43 +45,25 @@ interface RefundValues {
 
 /** The tenant's payments that left an advance (预收款), newest first. */
 function usePaymentsWithAdvance(tenantId: string | undefined): Payment[] {
-  const [payments, setPayments] = useState<Payment[]>([]);
-  useEffect(() => {
-    setPayments([]);
-    if (!tenantId) return;
-    let live = true;
-    paymentsApi
-      .list({ tenantId, page: 1, pageSize: 100 })
-      .then((page) => live && setPayments(page.items.filter((payment) => payment.advanceFen > 0)))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, [tenantId]);
-  return payments;
+  return useLoaded(tenantId, loadPaymentsWithAdvance, { clearWhileLoading: true }).data ?? [];
 }
+
+const loadPaymentsWithAdvance = (tenantId: string) =>
+  paymentsApi
+    .list({ tenantId, page: 1, pageSize: 100 })
+    .then((page) => page.items.filter((payment) => payment.advanceFen > 0));
 
 /** The online payment that paid a deposit bill, if any: only then can the deposit go back the way it came. */
 function useDepositPayment(depositBillId: string | null | undefined): Payment | null {
-  const [payment, setPayment] = useState<Payment | null>(null);
-  useEffect(() => {
-    setPayment(null);
-    if (!depositBillId) return;
-    let live = true;
-    billsApi
-      .get(depositBillId)
-      .then(async (bill) => {
-        const paymentId = bill.allocations[0]?.paymentId;
-        if (!paymentId) return;
-        const found = await paymentsApi.get(paymentId);
-        if (live && ONLINE_METHODS.has(found.method)) setPayment(found);
-      })
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, [depositBillId]);
-  return payment;
+  return useLoaded(depositBillId, loadDepositPayment, { clearWhileLoading: true }).data;
+}
+
+async function loadDepositPayment(depositBillId: string): Promise<Payment | null> {
+  const bill = await billsApi.get(depositBillId);
+  const paymentId = bill.allocations[0]?.paymentId;
+  if (!paymentId) return null;
+  const found = await paymentsApi.get(paymentId);
+  return ONLINE_METHODS.has(found.method) ? found : null;
 }
 
 function sumDeductions(rows: DeductionRow[] | undefined): number {

@@ -20,6 +20,7 @@ import {
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { errorDetail } from '../../../shared/api.ts';
+import { useLoaded } from '../../components/use-loaded.ts';
 import { knownKey, type MessageKey } from '../../i18n.ts';
 import { useI18n } from '../../language.tsx';
 import { downloadFile } from '../assets/files.ts';
@@ -45,17 +46,7 @@ function useDescription(report: ReportInfo): string {
 }
 
 function useCatalogue() {
-  const [catalogue, setCatalogue] = useState<ReportInfo[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    loadCatalogue()
-      .then((reports) => live && setCatalogue(reports))
-      .catch((failure: unknown) => live && setError(errorDetail(failure)));
-    return () => {
-      live = false;
-    };
-  }, []);
+  const { data: catalogue, error } = useLoaded(true, loadCatalogue);
   return { catalogue, error };
 }
 

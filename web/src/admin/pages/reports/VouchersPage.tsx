@@ -24,6 +24,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { errorDetail } from '../../../shared/api.ts';
 import { formatFen } from '../../../shared/money.ts';
+import { useLoaded } from '../../components/use-loaded.ts';
 import type { MessageKey } from '../../i18n.ts';
 import { useI18n } from '../../language.tsx';
 import { useSession } from '../../session.tsx';
@@ -198,25 +199,15 @@ function PreviewTab({ reloadKey }: { reloadKey: number }) {
   );
 }
 
+const loadMapping = () => vouchersApi.mapping().then((mapping) => mapping.items);
+
 function MappingTab({ onSaved }: { onSaved: () => void }) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const { can } = useSession();
   const editable = can('settings:manage');
-  const [rows, setRows] = useState<MappingRow[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: rows, error, setData: setRows } = useLoaded(true, loadMapping);
   const [saving, setSaving] = useState(false);
-
-  useEffect(() => {
-    let live = true;
-    vouchersApi
-      .mapping()
-      .then((mapping) => live && setRows(mapping.items))
-      .catch((failure: unknown) => live && setError(errorDetail(failure)));
-    return () => {
-      live = false;
-    };
-  }, []);
 
   const edit = (accountCode: string, field: 'externalCode' | 'externalName', value: string) =>
     setRows((current) =>

@@ -6,6 +6,7 @@ import { Alert, Button, Descriptions, Drawer, Form, Input, Modal, Space, Spin, T
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { errorDetail } from '../../../shared/api.ts';
+import { useLoaded } from '../../components/use-loaded.ts';
 import { useI18n } from '../../language.tsx';
 import { type RevealedPii, type Tenant, tenantsApi } from './tenants-api.ts';
 
@@ -94,28 +95,15 @@ export function TenantDrawer({
   onEdit: (tenant: Tenant) => void;
 }) {
   const { t } = useI18n();
-  const [tenant, setTenant] = useState<Tenant | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: tenant, error } = useLoaded(tenantId, tenantsApi.get, { version });
   const [plain, setPlain] = useState<RevealedPii | null>(null);
   const [asking, setAsking] = useState(false);
 
+  // Values in clear are shown for one load only: another tenant, or a reload, shows them masked again.
   useEffect(() => {
-    setPlain(null);
-    if (!tenantId) {
-      setTenant(null);
-      setAsking(false);
-      return;
-    }
-    let live = true;
-    setError(null);
     void version;
-    tenantsApi
-      .get(tenantId)
-      .then((answer) => live && setTenant(answer))
-      .catch((failure: unknown) => live && setError(errorDetail(failure)));
-    return () => {
-      live = false;
-    };
+    setPlain(null);
+    if (!tenantId) setAsking(false);
   }, [tenantId, version]);
 
   useEffect(() => {
