@@ -22,7 +22,7 @@ import { channelSettingsService } from '../src/modules/payments/channel-settings
 import { PROVIDERS_MODULES } from '../src/modules/payments/channels/index.ts';
 import { generateChannelKeys } from '../src/simulators/keys.ts';
 import { openBenchOrg } from './_app.ts';
-import { flag, freshPostgresDatabase, printFigure, quick } from './_figure.ts';
+import { flag, freshPostgresDatabase, printFigure, quick, round } from './_figure.ts';
 import { benchActor, DATE } from './_reconciliation-day.ts';
 
 const DATABASE = 'assetpay_bench_recon';
@@ -311,7 +311,5 @@ async function parent() {
     if (!process.argv.includes('--keep')) await database.drop();
   }
 }
-
-const round = (value: number, places: number) => Number(value.toFixed(places));
 
 await parent();

@@ -41,28 +41,27 @@ const notMatched = (table = 'reconciliation_lines') => sql.raw(`${table}.outcome
 /** Outcomes whose money this run settles. */
 const SETTLED = sql`('matched', 'repaired')`;
 
-/** A run's lines added up (reconciliationRepository.lineSums). */
-const LINE_SUMS = [
-  'lineCount',
-  'paymentCount',
-  'refundCount',
-  'matchedCount',
-  'repairedCount',
-  'refundMatchedCount',
-  'channelPaidFen',
-  'channelRefundFen',
-  'channelFeeFen',
-  'settledFeeFen',
-  'matchedFen',
-  'repairedFen',
-  'settledBeforeFen',
-  'differenceFen',
-  'refundMatchedFen',
-  'refundSettledBeforeFen',
-  'refundDifferenceFen',
-] as const;
-export type LineSums = Record<(typeof LINE_SUMS)[number], number>;
-const NO_LINES = Object.fromEntries(LINE_SUMS.map((key) => [key, 0])) as LineSums;
+/** What a run without lines adds up to (reconciliationRepository.lineSums). */
+const NO_LINES = {
+  lineCount: 0,
+  paymentCount: 0,
+  refundCount: 0,
+  matchedCount: 0,
+  repairedCount: 0,
+  refundMatchedCount: 0,
+  channelPaidFen: 0,
+  channelRefundFen: 0,
+  channelFeeFen: 0,
+  settledFeeFen: 0,
+  matchedFen: 0,
+  repairedFen: 0,
+  settledBeforeFen: 0,
+  differenceFen: 0,
+  refundMatchedFen: 0,
+  refundSettledBeforeFen: 0,
+  refundDifferenceFen: 0,
+};
+export type LineSums = typeof NO_LINES;
 
 interface LineGroup {
   runId: string;
